@@ -1,0 +1,174 @@
+import { CachifyError, toCachifyError } from "../common/errors.ts";
+import { newId } from "../common/ids.ts";
+import { displayKey } from "../common/keys.ts";
+import { enforceGuardrail, type Confirmation } from "../guardrails/confirmation.ts";
+import type { HistoryEvent, Origin, Outcome } from "../history/event.ts";
+import { classify, type OperationSpec, operationKeys } from "../operations/classify.ts";
+import type { Operation, ResultOf } from "../operations/operation.ts";
+import { enforceReadOnly } from "../policy/read-only.ts";
+import type { HistoryRepository, PolicyRepository } from "../ports/stores.ts";
+import type { ConnectionProfile } from "../profiles/profile.ts";
+import type { ProviderPool } from "./provider-pool.ts";
+import { backoffDelay, shouldRetry } from "./retry.ts";
+import { mintTicket } from "./ticket.ts";
+import { withTimeout } from "./timeout.ts";
+
+export interface GateContext {
+  origin: Origin;
+  confirmation?: Confirmation;
+  executionId?: string;
+  /** Cancels the operation from outside (a closed request, a cancelled workflow). */
+  signal?: AbortSignal;
+}
+
+/** What every finished operation reports to metrics (no keys, no values). */
+export interface OperationSample {
+  profileId: string;
+  environment: ConnectionProfile["environment"];
+  kind: Operation["kind"];
+  class: OperationSpec["class"];
+  durationMs: number;
+  outcome: Outcome;
+  attempts: number;
+  errorClass?: string;
+}
+
+export interface GateDeps {
+  providers: ProviderPool;
+  history: HistoryRepository;
+  policies: PolicyRepository;
+  observers?: ((sample: OperationSample) => void)[];
+  /** Keys shown per audit event; the rest are counted. */
+  auditKeyLimit?: number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+const defaultSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(t);
+      reject(signal.reason);
+    });
+  });
+
+/**
+ * The operation gate: the only way to run an operation on a cache. Fixed pipeline:
+ * classify → policy (read-only) → guardrail → snapshot → timeout + retry → provider → audit → metrics.
+ */
+export class OperationGate {
+  private readonly sleep: NonNullable<GateDeps["sleep"]>;
+
+  constructor(private readonly deps: GateDeps) {
+    this.sleep = deps.sleep ?? defaultSleep;
+  }
+
+  async run<O extends Operation>(profile: ConnectionProfile, op: O, ctx: GateContext): Promise<ResultOf<O>> {
+    const started = performance.now();
+    const spec = classify(op);
+    let attempts = 0;
+    try {
+      enforceReadOnly(profile, spec, op.kind, this.deps.policies);
+      enforceGuardrail(profile, spec, op.kind, ctx.confirmation);
+      const provider = this.deps.providers.get(profile);
+      const operationId = newId("op");
+      for (;;) {
+        attempts++;
+        const controller = new AbortController();
+        const onOuterAbort = () => controller.abort(ctx.signal?.reason);
+        ctx.signal?.addEventListener("abort", onOuterAbort, { once: true });
+        try {
+          const ticket = mintTicket({
+            operationId,
+            deadline: Date.now() + profile.timeoutMs,
+            signal: controller.signal,
+            attempt: attempts,
+          });
+          const result = await withTimeout(
+            () => provider.execute(op, ticket),
+            profile.timeoutMs,
+            controller,
+            `${op.kind} on "${profile.name}"`,
+          );
+          this.finish(profile, op, spec, ctx, started, attempts, "ok");
+          return result;
+        } catch (e) {
+          if (ctx.signal?.aborted || !shouldRetry(e, spec, profile.retry, attempts)) throw e;
+          await this.sleep(backoffDelay(profile.retry, attempts + 1), ctx.signal);
+        } finally {
+          ctx.signal?.removeEventListener("abort", onOuterAbort);
+        }
+      }
+    } catch (e) {
+      const err = toCachifyError(e);
+      const outcome: Outcome =
+        err.code === "read-only" || err.code === "confirmation-required"
+          ? "refused"
+          : err.code === "timeout"
+            ? "timeout"
+            : "error";
+      this.finish(profile, op, spec, ctx, started, attempts, outcome, err);
+      throw err;
+    }
+  }
+
+  private finish(
+    profile: ConnectionProfile,
+    op: Operation,
+    spec: OperationSpec,
+    ctx: GateContext,
+    started: number,
+    attempts: number,
+    outcome: Outcome,
+    error?: CachifyError,
+  ): void {
+    const durationMs = performance.now() - started;
+    const keys = operationKeys(op);
+    const limit = this.deps.auditKeyLimit ?? 10;
+    const event: HistoryEvent = {
+      id: newId("ev"),
+      ts: Date.now(),
+      source: "app",
+      kind: op.kind,
+      severity: outcome === "ok" ? "info" : outcome === "refused" ? "warning" : "error",
+      profileId: profile.id,
+      profileName: profile.name,
+      environment: profile.environment,
+      origin: ctx.origin,
+      operation: spec.class,
+      durationMs: Math.round(durationMs * 1000) / 1000,
+      outcome,
+      attempts,
+      count: 1,
+    };
+    if (keys.length > 0) {
+      event.keys = keys.slice(0, limit).map(displayKey);
+      event.keyCount = keys.length;
+    }
+    if (ctx.executionId) event.executionId = ctx.executionId;
+    if (error) {
+      event.errorCode = error.code;
+      if (error.errorClass) event.errorClass = error.errorClass;
+      event.message = error.message;
+    }
+    try {
+      this.deps.history.append(event);
+    } catch (e) {
+      // An audit that cannot be written must not pass silently: the operation already ran, so
+      // report loudly to the log; later issues add a durable fallback.
+      console.error(`cachify: could not record history event: ${(e as Error).message}`);
+    }
+    const sample: OperationSample = {
+      profileId: profile.id,
+      environment: profile.environment,
+      kind: op.kind,
+      class: spec.class,
+      durationMs,
+      outcome,
+      attempts,
+    };
+    if (error?.errorClass) sample.errorClass = error.errorClass;
+    for (const o of this.deps.observers ?? []) o(sample);
+  }
+}

@@ -1,0 +1,37 @@
+import { CachifyError } from "../common/errors.ts";
+import type { OperationSpec } from "../operations/classify.ts";
+import type { PolicyRepository } from "../ports/stores.ts";
+import type { ConnectionProfile } from "../profiles/profile.ts";
+
+export interface ReadOnlyState {
+  readOnly: boolean;
+  forced: boolean;
+  reason?: string;
+}
+
+export function readOnlyState(profile: ConnectionProfile, policies: PolicyRepository): ReadOnlyState {
+  const forced = policies.forcedReadOnly(profile.id);
+  if (forced) return { readOnly: true, forced: true, reason: `forced by policy: ${forced.reason}` };
+  if (profile.readOnly) return { readOnly: true, forced: false, reason: "profile is read-only" };
+  return { readOnly: false, forced: false };
+}
+
+/** Policy stage: a read-only profile refuses every operation that is not known to be a read. */
+export function enforceReadOnly(
+  profile: ConnectionProfile,
+  spec: OperationSpec,
+  kind: string,
+  policies: PolicyRepository,
+): void {
+  if (spec.class === "read") return;
+  const state = readOnlyState(profile, policies);
+  if (!state.readOnly) return;
+  const how = state.forced
+    ? "Ask whoever set the policy to clear it (cachify policy clear NAME)."
+    : "Turn off read-only in the profile to make changes.";
+  throw new CachifyError(
+    "read-only",
+    `Refused: "${profile.name}" is read-only (${state.reason}); ${kind} would change data. ${how}`,
+    { details: { profile: profile.name, forced: state.forced } },
+  );
+}

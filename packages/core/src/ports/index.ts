@@ -1,0 +1,2 @@
+export * from "./cache-provider.ts";
+export * from "./stores.ts";

@@ -1,0 +1,5 @@
+export * from "./exchange.ts";
+export * from "./profile.ts";
+export * from "./url.ts";
+export * from "./validate.ts";
+export * from "./view.ts";

@@ -1,0 +1,226 @@
+import { type ErrorClass, badInput } from "../common/errors.ts";
+import { newId } from "../common/ids.ts";
+import {
+  type ConnectionProfile,
+  ENVIRONMENTS,
+  type Environment,
+  type HostPort,
+  PROFILE_DEFAULTS,
+  RETRY_DISABLED,
+  type RetryPolicy,
+  type TlsOptions,
+} from "./profile.ts";
+import { parseConnectionUrl } from "./url.ts";
+
+/** What a user may send to create or replace a profile: a URL, fields, or both (fields win). */
+export interface ProfileInput {
+  name?: unknown;
+  url?: unknown;
+  engine?: unknown;
+  mode?: unknown;
+  host?: unknown;
+  port?: unknown;
+  nodes?: unknown;
+  sentinelMaster?: unknown;
+  username?: unknown;
+  password?: unknown;
+  db?: unknown;
+  tls?: unknown;
+  readOnly?: unknown;
+  environment?: unknown;
+  timeoutMs?: unknown;
+  connectTimeoutMs?: unknown;
+  retry?: unknown;
+  color?: unknown;
+}
+
+const NAME_RE = /^[^\x00-\x1f\x7f]{1,64}$/;
+const ERROR_CLASSES: readonly ErrorClass[] = [
+  "connection",
+  "timeout-ambiguous",
+  "LOADING",
+  "TRYAGAIN",
+  "CLUSTERDOWN",
+  "MASTERDOWN",
+  "READONLY",
+  "OOM",
+  "NOPERM",
+  "BUSY",
+  "memcached-server-error",
+  "client-error",
+];
+
+function int(v: unknown, field: string, min: number, max: number): number {
+  const n = typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : v;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
+    throw badInput(`${field} must be a whole number from ${min} to ${max} (got ${JSON.stringify(v)}).`);
+  }
+  return n;
+}
+
+function str(v: unknown, field: string): string {
+  if (typeof v !== "string") throw badInput(`${field} must be text (got ${JSON.stringify(v)}).`);
+  return v;
+}
+
+function bool(v: unknown, field: string): boolean {
+  if (typeof v === "boolean") return v;
+  if (v === "true") return true;
+  if (v === "false") return false;
+  throw badInput(`${field} must be true or false (got ${JSON.stringify(v)}).`);
+}
+
+function hostPort(v: unknown, field: string): HostPort {
+  if (typeof v !== "object" || v === null) throw badInput(`${field} must be {host, port}.`);
+  const o = v as Record<string, unknown>;
+  return { host: nonEmptyHost(o.host, `${field}.host`), port: int(o.port, `${field}.port`, 1, 65535) };
+}
+
+function nonEmptyHost(v: unknown, field: string): string {
+  const h = str(v, field).trim();
+  if (h === "" || /[\s/@]/.test(h)) throw badInput(`${field} "${h}" is not a host name or address.`);
+  return h;
+}
+
+export function validateRetryPolicy(v: unknown): RetryPolicy {
+  if (v === undefined || v === null) return { ...RETRY_DISABLED };
+  if (typeof v !== "object") throw badInput("retry must be an object (see RetryPolicy).");
+  const o = v as Record<string, unknown>;
+  const p: RetryPolicy = { ...RETRY_DISABLED };
+  if (o.maxAttempts !== undefined) p.maxAttempts = int(o.maxAttempts, "retry.maxAttempts", 1, 20);
+  if (o.backoff !== undefined) {
+    if (o.backoff !== "constant" && o.backoff !== "exponential") {
+      throw badInput('retry.backoff must be "constant" or "exponential".');
+    }
+    p.backoff = o.backoff;
+  }
+  if (o.initialDelayMs !== undefined)
+    p.initialDelayMs = int(o.initialDelayMs, "retry.initialDelayMs", 0, 600_000);
+  if (o.maxDelayMs !== undefined) p.maxDelayMs = int(o.maxDelayMs, "retry.maxDelayMs", 0, 600_000);
+  if (o.multiplier !== undefined) {
+    if (typeof o.multiplier !== "number" || !(o.multiplier >= 1 && o.multiplier <= 10)) {
+      throw badInput("retry.multiplier must be a number from 1 to 10.");
+    }
+    p.multiplier = o.multiplier;
+  }
+  if (o.jitter !== undefined) {
+    if (o.jitter !== "none" && o.jitter !== "full") throw badInput('retry.jitter must be "none" or "full".');
+    p.jitter = o.jitter;
+  }
+  if (o.retryOn !== undefined) {
+    if (!Array.isArray(o.retryOn) || o.retryOn.some((c) => !ERROR_CLASSES.includes(c))) {
+      throw badInput(`retry.retryOn must list error classes from: ${ERROR_CLASSES.join(", ")}.`);
+    }
+    p.retryOn = [...o.retryOn] as ErrorClass[];
+  }
+  if (p.maxDelayMs < p.initialDelayMs) p.maxDelayMs = p.initialDelayMs;
+  return p;
+}
+
+function validateTls(v: unknown): TlsOptions | undefined {
+  if (v === undefined || v === null || v === false) return undefined;
+  if (v === true) return { rejectUnauthorized: true };
+  if (typeof v !== "object") throw badInput("tls must be true, false or {ca, cert, key, servername, rejectUnauthorized}.");
+  const o = v as Record<string, unknown>;
+  const t: TlsOptions = {
+    rejectUnauthorized: o.rejectUnauthorized === undefined ? true : bool(o.rejectUnauthorized, "tls.rejectUnauthorized"),
+  };
+  for (const f of ["ca", "cert", "key", "servername"] as const) {
+    if (o[f] !== undefined && o[f] !== null && o[f] !== "") t[f] = str(o[f], `tls.${f}`);
+  }
+  return t;
+}
+
+/**
+ * Builds a complete, valid profile from user input (API body, CLI flags, an import file entry).
+ * V1 entries simply lack the V2 fields; the defaults here are the V1 upgrade (contracts.md).
+ */
+export function buildProfile(
+  input: ProfileInput,
+  base?: ConnectionProfile,
+  now: number = Date.now(),
+): ConnectionProfile {
+  const fromUrl = input.url !== undefined && input.url !== null && input.url !== ""
+    ? parseConnectionUrl(str(input.url, "url"))
+    : undefined;
+  const name = input.name ?? base?.name;
+  if (typeof name !== "string" || !NAME_RE.test(name.trim())) {
+    throw badInput("name is required: 1 to 64 characters, no control characters.");
+  }
+  const engine = input.engine ?? fromUrl?.engine ?? base?.engine;
+  if (engine !== "redis" && engine !== "memcached") {
+    throw badInput('engine must be "redis" or "memcached" (or give a url such as redis://localhost:6379).');
+  }
+  const mode = input.mode ?? fromUrl?.mode ?? base?.mode ?? PROFILE_DEFAULTS.mode;
+  if (mode !== "standalone" && mode !== "cluster" && mode !== "sentinel") {
+    throw badInput('mode must be "standalone", "cluster" or "sentinel".');
+  }
+  if (engine === "memcached" && mode !== "standalone") {
+    throw badInput("Memcached has no cluster or sentinel mode: list the pool's servers in nodes instead.");
+  }
+  const environment = input.environment ?? base?.environment ?? PROFILE_DEFAULTS.environment;
+  if (!ENVIRONMENTS.includes(environment as Environment)) {
+    throw badInput(`environment must be one of ${ENVIRONMENTS.join(", ")} (got ${JSON.stringify(environment)}).`);
+  }
+  const host =
+    input.host !== undefined ? nonEmptyHost(input.host, "host") : (fromUrl?.host ?? base?.host);
+  if (host === undefined) throw badInput("host is required (or give a url).");
+  const defaultPort = engine === "memcached" ? 11211 : mode === "sentinel" ? 26379 : 6379;
+  const port =
+    input.port !== undefined ? int(input.port, "port", 1, 65535) : (fromUrl?.port ?? base?.port ?? defaultPort);
+  const p: ConnectionProfile = {
+    id: base?.id ?? newId("prof"),
+    name: name.trim(),
+    engine,
+    mode,
+    host,
+    port,
+    readOnly:
+      input.readOnly !== undefined ? bool(input.readOnly, "readOnly") : (base?.readOnly ?? PROFILE_DEFAULTS.readOnly),
+    environment: environment as Environment,
+    timeoutMs:
+      input.timeoutMs !== undefined
+        ? int(input.timeoutMs, "timeoutMs", 50, 600_000)
+        : (base?.timeoutMs ?? PROFILE_DEFAULTS.timeoutMs),
+    connectTimeoutMs:
+      input.connectTimeoutMs !== undefined
+        ? int(input.connectTimeoutMs, "connectTimeoutMs", 50, 600_000)
+        : (base?.connectTimeoutMs ?? PROFILE_DEFAULTS.connectTimeoutMs),
+    retry: input.retry !== undefined ? validateRetryPolicy(input.retry) : (base?.retry ?? { ...RETRY_DISABLED }),
+    createdAt: base?.createdAt ?? now,
+    updatedAt: now,
+  };
+  const nodes =
+    input.nodes !== undefined && input.nodes !== null
+      ? (() => {
+          if (!Array.isArray(input.nodes)) throw badInput("nodes must be a list of {host, port}.");
+          return input.nodes.map((n, i) => hostPort(n, `nodes[${i}]`));
+        })()
+      : (fromUrl?.nodes ?? base?.nodes);
+  if (nodes && nodes.length > 0) p.nodes = nodes;
+  const sentinelMaster = input.sentinelMaster ?? fromUrl?.sentinelMaster ?? base?.sentinelMaster;
+  if (mode === "sentinel") {
+    if (typeof sentinelMaster !== "string" || sentinelMaster === "") {
+      throw badInput("A sentinel profile needs sentinelMaster, the name of the master set (e.g. mymaster).");
+    }
+    p.sentinelMaster = sentinelMaster;
+  }
+  const username = input.username ?? fromUrl?.username ?? base?.username;
+  if (username !== undefined && username !== null && username !== "") p.username = str(username, "username");
+  const password = input.password ?? fromUrl?.password ?? base?.password;
+  if (password !== undefined && password !== null && password !== "") p.password = str(password, "password");
+  const db = input.db ?? fromUrl?.db ?? base?.db;
+  if (db !== undefined && db !== null) {
+    if (engine === "memcached") throw badInput("Memcached has no database index: remove db.");
+    if (mode === "cluster" && Number(db) !== 0) throw badInput("Redis Cluster supports only database 0.");
+    p.db = int(db, "db", 0, 15999);
+  }
+  const tls = input.tls !== undefined ? validateTls(input.tls) : fromUrl?.tls ? { rejectUnauthorized: true } : base?.tls;
+  if (tls) {
+    if (engine === "memcached") throw badInput("TLS for Memcached is not supported yet: remove tls.");
+    p.tls = tls;
+  }
+  const color = input.color ?? base?.color;
+  if (color !== undefined && color !== null && color !== "") p.color = str(color, "color");
+  return p;
+}

@@ -1,0 +1,36 @@
+import type { TestProject } from "vitest/node";
+import { startCluster } from "./cluster.ts";
+import { startMemcached } from "./memcached.ts";
+import { startRedis } from "./redis.ts";
+
+export interface SharedServers {
+  redis: { host: string; port: number; url: string };
+  memcached: { host: string; port: number; url: string };
+  cluster: { url: string; ports: number[] };
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    servers: SharedServers;
+  }
+}
+
+/**
+ * Shared servers for the whole run: one redis-server, one memcached, one 6-node cluster, on free
+ * loopback ports. Tests that kill, pause or restart a server start their own (startRedis()).
+ */
+export default async function setup(project: TestProject) {
+  const started = Date.now();
+  const [redis, memcached, cluster] = await Promise.all([startRedis(), startMemcached(), startCluster()]);
+  project.provide("servers", {
+    redis: { host: redis.host, port: redis.port, url: redis.url },
+    memcached: { host: memcached.host, port: memcached.port, url: memcached.url },
+    cluster: { url: cluster.url, ports: cluster.nodes.map((n) => n.port) },
+  });
+  console.log(
+    `harness: redis :${redis.port}, memcached :${memcached.port}, cluster :${cluster.nodes.map((n) => n.port).join(",")} ready in ${Date.now() - started} ms`,
+  );
+  return async () => {
+    await Promise.all([redis.stop(), memcached.stop(), cluster.stop()]);
+  };
+}
