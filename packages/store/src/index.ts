@@ -1,0 +1,24 @@
+export { APP_DIR_NAME, type DataDirOptions, resolveDataDir } from "./data-dir.ts";
+export {
+  HISTORY_DEFAULT_LIMIT,
+  HISTORY_MAX_LIMIT,
+  SqliteHistoryRepository,
+  type StoreHistoryRepository,
+} from "./history-repository.ts";
+export {
+  currentVersion,
+  MIGRATIONS,
+  type Migration,
+  type MigrationResult,
+  runMigrations,
+} from "./migrations.ts";
+export {
+  BUSY_TIMEOUT_MS,
+  DB_FILE_NAME,
+  openStore,
+  type Store,
+  type StoreDiagnostics,
+  type StoreRecovery,
+} from "./open-store.ts";
+export { SqlitePolicyRepository } from "./policy-repository.ts";
+export { SqliteProfileRepository } from "./profile-repository.ts";

@@ -1,0 +1,146 @@
+import { CachifyError } from "@cachify/core";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { openStore, type Store } from "./open-store.ts";
+import { fullProfile, plainProfile, useTempDirs } from "./test-support.ts";
+
+interface RawProfileRow {
+  id: string;
+  name: string;
+  data: string;
+  password: string | null;
+}
+
+function rawRow(store: Store, id: string): RawProfileRow | undefined {
+  const raw = new Database(store.path, { readonly: true });
+  try {
+    return raw.prepare("SELECT id, name, data, password FROM profiles WHERE id = ?").get(id) as
+      | RawProfileRow
+      | undefined;
+  } finally {
+    raw.close();
+  }
+}
+
+function thrown(fn: () => void): CachifyError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof CachifyError) return e;
+    throw e;
+  }
+  throw new Error("expected a CachifyError");
+}
+
+describe("ProfileRepository", () => {
+  const tempDir = useTempDirs();
+  const withStore = (fn: (store: Store) => void) => {
+    const store = openStore(tempDir());
+    try {
+      fn(store);
+    } finally {
+      store.close();
+    }
+  };
+
+  it("round-trips every field, across a reopen too", () => {
+    const dir = tempDir();
+    const profile = fullProfile();
+    const store = openStore(dir);
+    store.profiles.save(profile);
+    expect(store.profiles.get(profile.id)).toStrictEqual(profile);
+    expect(store.profiles.getByName(profile.name)).toStrictEqual(profile);
+    store.close();
+
+    const reopened = openStore(dir);
+    expect(reopened.profiles.list()).toStrictEqual([profile]);
+    reopened.close();
+  });
+
+  it("keeps the password in its own column and out of the JSON", () => {
+    withStore((store) => {
+      const profile = fullProfile();
+      store.profiles.save(profile);
+      const row = rawRow(store, profile.id)!;
+      expect(row.password).toBe(profile.password);
+      expect(row.data).not.toContain(profile.password!);
+      const json = JSON.parse(row.data) as Record<string, unknown>;
+      expect(json).not.toHaveProperty("password");
+      expect(json).not.toHaveProperty("id");
+      expect(json).not.toHaveProperty("name");
+      expect(json.tls).toEqual(profile.tls);
+    });
+  });
+
+  it("stores no password column value for a profile without one", () => {
+    withStore((store) => {
+      const profile = plainProfile("p1", "local");
+      store.profiles.save(profile);
+      expect(rawRow(store, "p1")!.password).toBeNull();
+      expect(store.profiles.get("p1")).toStrictEqual(profile);
+    });
+  });
+
+  it("replaces a profile saved again under the same id, including a rename and a cleared password", () => {
+    withStore((store) => {
+      store.profiles.save(fullProfile());
+      const { password: _dropped, ...withoutPassword } = fullProfile({ name: "renamed", port: 1 });
+      store.profiles.save(withoutPassword);
+      expect(store.profiles.list()).toStrictEqual([withoutPassword]);
+      expect(store.profiles.getByName("prod cache")).toBeUndefined();
+      expect(rawRow(store, "prof_1")!.password).toBeNull();
+    });
+  });
+
+  it("refuses a name used by another profile with a conflict error", () => {
+    withStore((store) => {
+      store.profiles.save(plainProfile("p1", "shared"));
+      const error = thrown(() => store.profiles.save(plainProfile("p2", "shared")));
+      expect(error.code).toBe("conflict");
+      expect(error.message).toBe(
+        "A profile named shared already exists: choose another name or remove it first.",
+      );
+      expect(store.profiles.list().map((p) => p.id)).toEqual(["p1"]);
+    });
+  });
+
+  it("saveMany saves all profiles in one go", () => {
+    withStore((store) => {
+      store.profiles.saveMany([plainProfile("a", "beta"), plainProfile("b", "Alpha")]);
+      expect(store.profiles.list().map((p) => p.name)).toEqual(["Alpha", "beta"]);
+    });
+  });
+
+  it("saveMany rolls back entirely on a conflict, with an existing profile or within the batch", () => {
+    withStore((store) => {
+      store.profiles.save(plainProfile("p1", "taken"));
+      const before = store.profiles.list();
+
+      const withExisting = [
+        plainProfile("n1", "new one"),
+        { ...plainProfile("p1", "taken"), port: 9999 }, // an update of p1: fine on its own
+        plainProfile("n2", "taken"), // conflicts with p1
+      ];
+      expect(thrown(() => store.profiles.saveMany(withExisting)).code).toBe("conflict");
+      expect(store.profiles.list()).toStrictEqual(before);
+
+      const withinBatch = [plainProfile("n1", "twin"), plainProfile("n2", "twin")];
+      expect(thrown(() => store.profiles.saveMany(withinBatch)).message).toMatch(
+        /A profile named twin already exists/,
+      );
+      expect(store.profiles.list()).toStrictEqual(before);
+    });
+  });
+
+  it("removes by id and tells whether there was one", () => {
+    withStore((store) => {
+      store.profiles.save(plainProfile("p1", "gone soon"));
+      expect(store.profiles.remove("p1")).toBe(true);
+      expect(store.profiles.remove("p1")).toBe(false);
+      expect(store.profiles.get("p1")).toBeUndefined();
+      // The name is free again.
+      store.profiles.save(plainProfile("p2", "gone soon"));
+      expect(store.profiles.getByName("gone soon")?.id).toBe("p2");
+    });
+  });
+});
