@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     maxWorkers: 2,
+    reporters: ["default", "json"],
+    outputFile: { json: "test-artifacts/vitest.json" },
   },
 });

@@ -52,10 +52,14 @@ export async function startCluster(): Promise<RedisCluster> {
       "redis-cluster",
       server,
       redisArgs(port, [
-        "--cluster-enabled", "yes",
-        "--cluster-port", String(ports[i + 6]),
-        "--cluster-config-file", "nodes.conf",
-        "--cluster-node-timeout", "3000",
+        "--cluster-enabled",
+        "yes",
+        "--cluster-port",
+        String(ports[i + 6]),
+        "--cluster-config-file",
+        "nodes.conf",
+        "--cluster-node-timeout",
+        "3000",
       ]),
     );
     proc.start();
@@ -66,29 +70,42 @@ export async function startCluster(): Promise<RedisCluster> {
   };
   try {
     for (const n of nodes) {
-      await waitFor(async () => (await rawCommand(n.port, ["PING"], 500)).startsWith("+PONG"), `cluster node ${n.port}`);
+      await waitFor(
+        async () => (await rawCommand(n.port, ["PING"], 500)).startsWith("+PONG"),
+        `cluster node ${n.port}`,
+      );
     }
     const created = await run(cli, [
-      "--cluster", "create",
+      "--cluster",
+      "create",
       ...nodes.map((n) => `127.0.0.1:${n.port}`),
-      "--cluster-replicas", "1",
+      "--cluster-replicas",
+      "1",
       "--cluster-yes",
     ]);
     if (created.code !== 0) throw new Error(`redis-cli --cluster create failed: ${created.out}`);
-    await waitFor(async () => {
-      for (const n of nodes) {
-        const info = await rawCommand(n.port, ["CLUSTER", "INFO"], 500);
-        if (!info.includes("cluster_state:ok")) return false;
-      }
-      return true;
-    }, "cluster_state:ok on all 6 nodes", 30_000, 100);
+    await waitFor(
+      async () => {
+        for (const n of nodes) {
+          const info = await rawCommand(n.port, ["CLUSTER", "INFO"], 500);
+          if (!info.includes("cluster_state:ok")) return false;
+        }
+        return true;
+      },
+      "cluster_state:ok on all 6 nodes",
+      30_000,
+      100,
+    );
   } catch (e) {
     await stop();
     throw e;
   }
   return {
     nodes,
-    url: `redis+cluster://${nodes.slice(0, 3).map((n) => `127.0.0.1:${n.port}`).join(",")}`,
+    url: `redis+cluster://${nodes
+      .slice(0, 3)
+      .map((n) => `127.0.0.1:${n.port}`)
+      .join(",")}`,
     command: (port, ...args) => rawCommand(port, args),
     async primaries() {
       const out = await rawCommand(nodes[0]!.port, ["CLUSTER", "NODES"]);

@@ -21,7 +21,11 @@ declare module "vitest" {
  */
 export default async function setup(project: TestProject) {
   const started = Date.now();
-  const [redis, memcached, cluster] = await Promise.all([startRedis(), startMemcached(), startCluster()]);
+  const [redis, memcached, cluster] = await Promise.all([
+    startRedis(),
+    startMemcached(),
+    startCluster(),
+  ]);
   project.provide("servers", {
     redis: { host: redis.host, port: redis.port, url: redis.url },
     memcached: { host: memcached.host, port: memcached.port, url: memcached.url },

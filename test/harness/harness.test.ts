@@ -1,6 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
-import { rawCommand } from "./resp.ts";
-import { memcachedCommand } from "./resp.ts";
+import { memcachedCommand, rawCommand } from "./resp.ts";
 
 describe("harness", () => {
   const servers = inject("servers");

@@ -24,11 +24,16 @@ export async function startMemcached(options: MemcachedOptions = {}): Promise<Me
   const bin = requireBinary("memcached");
   const port = await freePort();
   const args = [
-    "-l", "127.0.0.1",
-    "-p", String(port),
-    "-U", "0",
-    "-m", String(options.memoryMb ?? 256),
-    "-t", "2",
+    "-l",
+    "127.0.0.1",
+    "-p",
+    String(port),
+    "-U",
+    "0",
+    "-m",
+    String(options.memoryMb ?? 256),
+    "-t",
+    "2",
     ...(process.getuid?.() === 0 ? ["-u", "root"] : []),
     ...(options.args ?? []),
   ];

@@ -36,7 +36,9 @@ export class ManagedProcess {
   }
 
   get alive(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+    return (
+      this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null
+    );
   }
 
   recentOutput(): string {

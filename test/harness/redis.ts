@@ -23,14 +23,22 @@ export interface RedisOptions {
 
 export function redisArgs(port: number, extra: string[] = [], persist = false): string[] {
   return [
-    "--port", String(port),
-    "--bind", "127.0.0.1",
-    "--save", "",
-    "--appendonly", persist ? "yes" : "no",
-    "--daemonize", "no",
-    "--protected-mode", "yes",
-    "--enable-debug-command", "local",
-    "--logfile", "",
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    persist ? "yes" : "no",
+    "--daemonize",
+    "no",
+    "--protected-mode",
+    "yes",
+    "--enable-debug-command",
+    "local",
+    "--logfile",
+    "",
     ...extra,
   ];
 }

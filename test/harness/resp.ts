@@ -10,7 +10,9 @@ export function rawCommand(port: number, args: string[], timeoutMs = 2000): Prom
       reject(new Error(`no reply from 127.0.0.1:${port} within ${timeoutMs} ms`));
     }, timeoutMs);
     sock.on("connect", () => {
-      sock.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join("")}`);
+      sock.write(
+        `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join("")}`,
+      );
     });
     sock.on("data", (d) => {
       buf += d.toString();
@@ -35,7 +37,12 @@ function complete(buf: string): boolean {
 }
 
 /** Sends a memcached text command and returns the reply up to `until`. */
-export function memcachedCommand(port: number, line: string, until = "\r\n", timeoutMs = 2000): Promise<string> {
+export function memcachedCommand(
+  port: number,
+  line: string,
+  until = "\r\n",
+  timeoutMs = 2000,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const sock = connect({ host: "127.0.0.1", port });
     let buf = "";

@@ -63,7 +63,13 @@ export function createClient(p: ConnectionProfile): RedisClient {
       sentinelRetryStrategy: () => null,
     });
   }
-  return new Redis({ ...base, host: p.host, port: p.port, db: p.db ?? 0, retryStrategy: () => null });
+  return new Redis({
+    ...base,
+    host: p.host,
+    port: p.port,
+    db: p.db ?? 0,
+    retryStrategy: () => null,
+  });
 }
 
 /**

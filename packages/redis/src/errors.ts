@@ -1,15 +1,48 @@
 import { CachifyError, type ErrorClass } from "@cachify/core";
 
-const REPLY_CLASSES: Record<string, { errorClass: ErrorClass; retryable: boolean; hint: string }> = {
-  LOADING: { errorClass: "LOADING", retryable: true, hint: "The server is loading its data set; try again shortly." },
-  TRYAGAIN: { errorClass: "TRYAGAIN", retryable: true, hint: "A cluster slot is moving; try again." },
-  CLUSTERDOWN: { errorClass: "CLUSTERDOWN", retryable: true, hint: "The cluster is down; check its nodes." },
-  MASTERDOWN: { errorClass: "MASTERDOWN", retryable: true, hint: "The replica lost its primary; try again." },
-  READONLY: { errorClass: "READONLY", retryable: true, hint: "The node is a replica now (failover); try again." },
-  OOM: { errorClass: "OOM", retryable: false, hint: "The server is out of memory (maxmemory); free memory or raise it." },
-  NOPERM: { errorClass: "NOPERM", retryable: false, hint: "The ACL user lacks permission; use a user allowed to run it." },
-  BUSY: { errorClass: "BUSY", retryable: false, hint: "A script is running on the server; wait for it or SCRIPT KILL it." },
-};
+const REPLY_CLASSES: Record<string, { errorClass: ErrorClass; retryable: boolean; hint: string }> =
+  {
+    LOADING: {
+      errorClass: "LOADING",
+      retryable: true,
+      hint: "The server is loading its data set; try again shortly.",
+    },
+    TRYAGAIN: {
+      errorClass: "TRYAGAIN",
+      retryable: true,
+      hint: "A cluster slot is moving; try again.",
+    },
+    CLUSTERDOWN: {
+      errorClass: "CLUSTERDOWN",
+      retryable: true,
+      hint: "The cluster is down; check its nodes.",
+    },
+    MASTERDOWN: {
+      errorClass: "MASTERDOWN",
+      retryable: true,
+      hint: "The replica lost its primary; try again.",
+    },
+    READONLY: {
+      errorClass: "READONLY",
+      retryable: true,
+      hint: "The node is a replica now (failover); try again.",
+    },
+    OOM: {
+      errorClass: "OOM",
+      retryable: false,
+      hint: "The server is out of memory (maxmemory); free memory or raise it.",
+    },
+    NOPERM: {
+      errorClass: "NOPERM",
+      retryable: false,
+      hint: "The ACL user lacks permission; use a user allowed to run it.",
+    },
+    BUSY: {
+      errorClass: "BUSY",
+      retryable: false,
+      hint: "A script is running on the server; wait for it or SCRIPT KILL it.",
+    },
+  };
 
 /** Turns what ioredis throws into a CachifyError that says whether a repeat could double-apply. */
 export function mapRedisError(e: unknown, where: string, sent: boolean): CachifyError {
@@ -36,8 +69,18 @@ export function mapRedisError(e: unknown, where: string, sent: boolean): Cachify
     return new CachifyError("engine", `${where}: ${message}`, { cause: e });
   }
   const code = err?.code;
-  if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EHOSTUNREACH" || code === "ETIMEDOUT") {
-    const why = code === "ECONNREFUSED" ? "connection refused" : code === "ENOTFOUND" ? "host not found" : code;
+  if (
+    code === "ECONNREFUSED" ||
+    code === "ENOTFOUND" ||
+    code === "EHOSTUNREACH" ||
+    code === "ETIMEDOUT"
+  ) {
+    const why =
+      code === "ECONNREFUSED"
+        ? "connection refused"
+        : code === "ENOTFOUND"
+          ? "host not found"
+          : code;
     return new CachifyError(
       "connection",
       `${where}: could not connect (${why}). Check that the server is running and the address in the profile.`,
@@ -45,18 +88,27 @@ export function mapRedisError(e: unknown, where: string, sent: boolean): Cachify
     );
   }
   if (/enableOfflineQueue|Stream isn't writeable/i.test(message)) {
-    return new CachifyError("connection", `${where}: not connected to the server. Check that it is running.`, {
-      errorClass: "connection",
-      retryable: true,
-      ambiguous: false,
-      cause: e,
-    });
+    return new CachifyError(
+      "connection",
+      `${where}: not connected to the server. Check that it is running.`,
+      {
+        errorClass: "connection",
+        retryable: true,
+        ambiguous: false,
+        cause: e,
+      },
+    );
   }
   if (/Connection is closed|ECONNRESET|EPIPE|socket/i.test(message) || code === "ECONNRESET") {
     return new CachifyError(
       "connection",
       `${where}: the connection was lost${sent ? " after the command was sent (it may or may not have run)" : ""}. Check the server.`,
-      { errorClass: sent ? "timeout-ambiguous" : "connection", retryable: true, ambiguous: sent, cause: e },
+      {
+        errorClass: sent ? "timeout-ambiguous" : "connection",
+        retryable: true,
+        ambiguous: sent,
+        cause: e,
+      },
     );
   }
   if (/certificate|SSL|TLS|self.signed/i.test(message)) {

@@ -1,2 +1,2 @@
-export { createRedisProvider, RedisProvider } from "./provider.ts";
 export { mapRedisError } from "./errors.ts";
+export { createRedisProvider, RedisProvider } from "./provider.ts";

@@ -1,11 +1,6 @@
-import {
-  buildProfile,
-  type ConnectionProfile,
-  displayKey,
-  keyFromText,
-} from "@cachify/core";
+import { buildProfile, type ConnectionProfile, displayKey, keyFromText } from "@cachify/core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startRedis, type RedisServer } from "../../../test/harness/index.ts";
+import { type RedisServer, startRedis } from "../../../test/harness/index.ts";
 import { makeTestGate } from "../../../test/support/gate.ts";
 import { createRedisProvider } from "./provider.ts";
 
@@ -105,7 +100,11 @@ describe("Redis provider failure paths", () => {
     }
     expect(performance.now() - started).toBeLessThan(400 + 250);
     expect(t.history.events.at(-1)).toMatchObject({ kind: "get", outcome: "timeout" });
-    const read = await t.gate.run(profile, { kind: "get", key: keyFromText("k") }, { origin: "test" });
+    const read = await t.gate.run(
+      profile,
+      { kind: "get", key: keyFromText("k") },
+      { origin: "test" },
+    );
     expect(read.type).toBe("none");
   });
 

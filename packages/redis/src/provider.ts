@@ -1,7 +1,7 @@
 import {
   assertTicket,
-  type Capabilities,
   type CacheProvider,
+  type Capabilities,
   type ConnectionProfile,
   type EngineStats,
   type GateTicket,
@@ -120,7 +120,8 @@ export class RedisProvider implements CacheProvider {
       case "set": {
         const key = buf(op.key);
         const value = buf(op.value);
-        if (op.ttlSeconds !== undefined && op.ttlSeconds > 0) await c.set(key, value, "EX", op.ttlSeconds);
+        if (op.ttlSeconds !== undefined && op.ttlSeconds > 0)
+          await c.set(key, value, "EX", op.ttlSeconds);
         else await c.set(key, value);
         return { written: true };
       }

@@ -9,18 +9,24 @@ export interface ScanRequest {
 }
 
 /** A cluster scan walks the primaries one after the other: the cursor is "node-index:cursor". */
-export function parseClusterCursor(cursor: string, nodeCount: number): { node: number; cursor: string } {
+export function parseClusterCursor(
+  cursor: string,
+  nodeCount: number,
+): { node: number; cursor: string } {
   if (cursor === "0" || cursor === "") return { node: 0, cursor: "0" };
   const m = /^(\d+):(\d+)$/.exec(cursor);
   if (!m || Number(m[1]) >= nodeCount) {
-    throw badInput(`Cursor "${cursor}" does not belong to this cluster scan: start again from cursor 0.`);
+    throw badInput(
+      `Cursor "${cursor}" does not belong to this cluster scan: start again from cursor 0.`,
+    );
   }
   return { node: Number(m[1]), cursor: m[2]! };
 }
 
 export function checkCursor(cursor: string): string {
   if (cursor === "") return "0";
-  if (!/^\d+$/.test(cursor)) throw badInput(`Cursor "${cursor}" is not a SCAN cursor: start from 0.`);
+  if (!/^\d+$/.test(cursor))
+    throw badInput(`Cursor "${cursor}" is not a SCAN cursor: start from 0.`);
   return cursor;
 }
 
@@ -33,16 +39,26 @@ const TYPE_NAMES: Partial<Record<ValueType, string>> = {
   stream: "stream",
 };
 
-export async function scanNode(node: Redis, req: ScanRequest, cursor: string): Promise<{ keys: Buffer[]; cursor: string }> {
+export async function scanNode(
+  node: Redis,
+  req: ScanRequest,
+  cursor: string,
+): Promise<{ keys: Buffer[]; cursor: string }> {
   const args: (string | number)[] = [cursor];
   if (req.match && req.match !== "*") args.push("MATCH", req.match);
   args.push("COUNT", req.count ?? 500);
   if (req.type) {
     const t = TYPE_NAMES[req.type];
-    if (!t) throw badInput(`Type filter "${req.type}" is not a Redis type: use string, hash, list, set, zset or stream.`);
+    if (!t)
+      throw badInput(
+        `Type filter "${req.type}" is not a Redis type: use string, hash, list, set, zset or stream.`,
+      );
     args.push("TYPE", t);
   }
-  const [next, keys] = (await node.scanBuffer(...(args as [string]))) as unknown as [Buffer, Buffer[]];
+  const [next, keys] = (await node.scanBuffer(...(args as [string]))) as unknown as [
+    Buffer,
+    Buffer[],
+  ];
   return { keys, cursor: next.toString() };
 }
 

@@ -11,13 +11,17 @@ export function globToRegExp(pattern: string): RegExp {
     const c = pattern[i]!;
     if (c === "\\") {
       i++;
-      if (i >= pattern.length) throw badInput(`Pattern "${pattern}" ends with a lone backslash: escape it as \\\\.`);
+      if (i >= pattern.length)
+        throw badInput(`Pattern "${pattern}" ends with a lone backslash: escape it as \\\\.`);
       re += escapeRe(pattern[i]!);
     } else if (c === "*") re += "[\\s\\S]*";
     else if (c === "?") re += "[\\s\\S]";
     else if (c === "[") {
       const end = findClassEnd(pattern, i);
-      if (end < 0) throw badInput(`Pattern "${pattern}" has an unclosed "[": close it with "]" or escape it as \\[.`);
+      if (end < 0)
+        throw badInput(
+          `Pattern "${pattern}" has an unclosed "[": close it with "]" or escape it as \\[.`,
+        );
       let body = pattern.slice(i + 1, end);
       const negate = body.startsWith("^");
       if (negate) body = body.slice(1);

@@ -1,4 +1,4 @@
 export * from "./errors.ts";
+export * from "./glob.ts";
 export * from "./ids.ts";
 export * from "./keys.ts";
-export * from "./glob.ts";

@@ -1,7 +1,7 @@
-import { CachifyError, toCachifyError } from "../common/errors.ts";
+import { type CachifyError, toCachifyError } from "../common/errors.ts";
 import { newId } from "../common/ids.ts";
 import { displayKey } from "../common/keys.ts";
-import { enforceGuardrail, type Confirmation } from "../guardrails/confirmation.ts";
+import { type Confirmation, enforceGuardrail } from "../guardrails/confirmation.ts";
 import type { HistoryEvent, Origin, Outcome } from "../history/event.ts";
 import { classify, type OperationSpec, operationKeys } from "../operations/classify.ts";
 import type { Operation, ResultOf } from "../operations/operation.ts";
@@ -64,7 +64,11 @@ export class OperationGate {
     this.sleep = deps.sleep ?? defaultSleep;
   }
 
-  async run<O extends Operation>(profile: ConnectionProfile, op: O, ctx: GateContext): Promise<ResultOf<O>> {
+  async run<O extends Operation>(
+    profile: ConnectionProfile,
+    op: O,
+    ctx: GateContext,
+  ): Promise<ResultOf<O>> {
     const started = performance.now();
     const spec = classify(op);
     let attempts = 0;

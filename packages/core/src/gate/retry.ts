@@ -3,7 +3,11 @@ import type { OperationSpec } from "../operations/classify.ts";
 import type { RetryPolicy } from "../profiles/profile.ts";
 
 /** Delay before attempt `next` (2 = first retry), per the policy's backoff and jitter. */
-export function backoffDelay(policy: RetryPolicy, next: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  policy: RetryPolicy,
+  next: number,
+  random: () => number = Math.random,
+): number {
   const n = Math.max(0, next - 2);
   const raw =
     policy.backoff === "constant"

@@ -5,7 +5,12 @@ export function timeoutError(ms: number, what: string): CachifyError {
     "timeout",
     `${what} timed out after ${ms.toLocaleString("en-US")} ms (profile timeout). ` +
       "Check that the server is up and reachable, or raise the profile's timeoutMs.",
-    { retryable: true, errorClass: "timeout-ambiguous", ambiguous: true, details: { timeoutMs: ms } },
+    {
+      retryable: true,
+      errorClass: "timeout-ambiguous",
+      ambiguous: true,
+      details: { timeoutMs: ms },
+    },
   );
 }
 

@@ -27,7 +27,10 @@ export function enforceGuardrail(
 ): void {
   const level = requiredLevel(profile, spec);
   if (level === "none") return;
-  if (level === "confirm" && (confirmation?.acknowledged || confirmation?.typedName === profile.name))
+  if (
+    level === "confirm" &&
+    (confirmation?.acknowledged || confirmation?.typedName === profile.name)
+  )
     return;
   if (level === "typed-name" && confirmation?.typedName === profile.name) return;
   const wrong = confirmation?.typedName !== undefined && confirmation.typedName !== profile.name;

@@ -1,7 +1,14 @@
 import type { ErrorClass, ErrorCode } from "../common/errors.ts";
 import type { Environment } from "../profiles/profile.ts";
 
-export type HistorySource = "app" | "slowlog" | "latency" | "errorstats" | "keyspace" | "stats" | "alert";
+export type HistorySource =
+  | "app"
+  | "slowlog"
+  | "latency"
+  | "errorstats"
+  | "keyspace"
+  | "stats"
+  | "alert";
 export type Severity = "info" | "warning" | "error" | "critical";
 export type Outcome = "ok" | "error" | "refused" | "timeout";
 export type Origin = "cli" | "api" | "ui" | "workflow" | "rollback" | "collector" | "test";

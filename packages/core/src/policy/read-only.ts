@@ -9,7 +9,10 @@ export interface ReadOnlyState {
   reason?: string;
 }
 
-export function readOnlyState(profile: ConnectionProfile, policies: PolicyRepository): ReadOnlyState {
+export function readOnlyState(
+  profile: ConnectionProfile,
+  policies: PolicyRepository,
+): ReadOnlyState {
   const forced = policies.forcedReadOnly(profile.id);
   if (forced) return { readOnly: true, forced: true, reason: `forced by policy: ${forced.reason}` };
   if (profile.readOnly) return { readOnly: true, forced: false, reason: "profile is read-only" };

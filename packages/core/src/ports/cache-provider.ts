@@ -1,6 +1,6 @@
-import type { ConnectionProfile, Engine } from "../profiles/profile.ts";
 import type { GateTicket } from "../gate/ticket.ts";
 import type { Operation, ResultOf, ValueType } from "../operations/operation.ts";
+import type { ConnectionProfile, Engine } from "../profiles/profile.ts";
 
 export type KeyListing = "exact" | "best-effort" | "none";
 

@@ -48,13 +48,18 @@ export function parseProfileFile(text: string): { version: number; profiles: Con
     throw badInput(`The file is not valid JSON (${(e as Error).message}). Nothing was imported.`);
   }
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
-    throw badInput('The file must be a JSON object {"version": 1, "profiles": [...]}. Nothing was imported.');
+    throw badInput(
+      'The file must be a JSON object {"version": 1, "profiles": [...]}. Nothing was imported.',
+    );
   }
   const o = doc as Record<string, unknown>;
   if (o.version !== 1 && o.version !== 2) {
-    throw badInput(`Unknown export version ${JSON.stringify(o.version)}: expected 1 or 2. Nothing was imported.`);
+    throw badInput(
+      `Unknown export version ${JSON.stringify(o.version)}: expected 1 or 2. Nothing was imported.`,
+    );
   }
-  if (!Array.isArray(o.profiles)) throw badInput('"profiles" must be a list. Nothing was imported.');
+  if (!Array.isArray(o.profiles))
+    throw badInput('"profiles" must be a list. Nothing was imported.');
   const errors: ImportEntryError[] = [];
   const profiles: ConnectionProfile[] = [];
   const names = new Set<string>();
@@ -72,14 +77,23 @@ export function parseProfileFile(text: string): { version: number; profiles: Con
       names.add(p.name);
       profiles.push(p);
     } catch (err) {
-      errors.push({ index, ...(typeof e.name === "string" ? { name: e.name } : {}), message: (err as Error).message });
+      errors.push({
+        index,
+        ...(typeof e.name === "string" ? { name: e.name } : {}),
+        message: (err as Error).message,
+      });
     }
   });
   if (errors.length > 0) {
-    const list = errors.map((x) => `#${x.index}${x.name ? ` (${x.name})` : ""}: ${x.message}`).join("; ");
-    throw badInput(`${errors.length} profile(s) in the file are invalid: ${list}. Nothing was imported.`, {
-      errors,
-    });
+    const list = errors
+      .map((x) => `#${x.index}${x.name ? ` (${x.name})` : ""}: ${x.message}`)
+      .join("; ");
+    throw badInput(
+      `${errors.length} profile(s) in the file are invalid: ${list}. Nothing was imported.`,
+      {
+        errors,
+      },
+    );
   }
   return { version: o.version, profiles };
 }

@@ -1,4 +1,4 @@
-import { type ErrorClass, badInput } from "../common/errors.ts";
+import { badInput, type ErrorClass } from "../common/errors.ts";
 import { newId } from "../common/ids.ts";
 import {
   type ConnectionProfile,
@@ -53,7 +53,9 @@ const ERROR_CLASSES: readonly ErrorClass[] = [
 function int(v: unknown, field: string, min: number, max: number): number {
   const n = typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : v;
   if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
-    throw badInput(`${field} must be a whole number from ${min} to ${max} (got ${JSON.stringify(v)}).`);
+    throw badInput(
+      `${field} must be a whole number from ${min} to ${max} (got ${JSON.stringify(v)}).`,
+    );
   }
   return n;
 }
@@ -73,12 +75,16 @@ function bool(v: unknown, field: string): boolean {
 function hostPort(v: unknown, field: string): HostPort {
   if (typeof v !== "object" || v === null) throw badInput(`${field} must be {host, port}.`);
   const o = v as Record<string, unknown>;
-  return { host: nonEmptyHost(o.host, `${field}.host`), port: int(o.port, `${field}.port`, 1, 65535) };
+  return {
+    host: nonEmptyHost(o.host, `${field}.host`),
+    port: int(o.port, `${field}.port`, 1, 65535),
+  };
 }
 
 function nonEmptyHost(v: unknown, field: string): string {
   const h = str(v, field).trim();
-  if (h === "" || /[\s/@]/.test(h)) throw badInput(`${field} "${h}" is not a host name or address.`);
+  if (h === "" || /[\s/@]/.test(h))
+    throw badInput(`${field} "${h}" is not a host name or address.`);
   return h;
 }
 
@@ -104,7 +110,8 @@ export function validateRetryPolicy(v: unknown): RetryPolicy {
     p.multiplier = o.multiplier;
   }
   if (o.jitter !== undefined) {
-    if (o.jitter !== "none" && o.jitter !== "full") throw badInput('retry.jitter must be "none" or "full".');
+    if (o.jitter !== "none" && o.jitter !== "full")
+      throw badInput('retry.jitter must be "none" or "full".');
     p.jitter = o.jitter;
   }
   if (o.retryOn !== undefined) {
@@ -120,10 +127,14 @@ export function validateRetryPolicy(v: unknown): RetryPolicy {
 function validateTls(v: unknown): TlsOptions | undefined {
   if (v === undefined || v === null || v === false) return undefined;
   if (v === true) return { rejectUnauthorized: true };
-  if (typeof v !== "object") throw badInput("tls must be true, false or {ca, cert, key, servername, rejectUnauthorized}.");
+  if (typeof v !== "object")
+    throw badInput("tls must be true, false or {ca, cert, key, servername, rejectUnauthorized}.");
   const o = v as Record<string, unknown>;
   const t: TlsOptions = {
-    rejectUnauthorized: o.rejectUnauthorized === undefined ? true : bool(o.rejectUnauthorized, "tls.rejectUnauthorized"),
+    rejectUnauthorized:
+      o.rejectUnauthorized === undefined
+        ? true
+        : bool(o.rejectUnauthorized, "tls.rejectUnauthorized"),
   };
   for (const f of ["ca", "cert", "key", "servername"] as const) {
     if (o[f] !== undefined && o[f] !== null && o[f] !== "") t[f] = str(o[f], `tls.${f}`);
@@ -140,34 +151,43 @@ export function buildProfile(
   base?: ConnectionProfile,
   now: number = Date.now(),
 ): ConnectionProfile {
-  const fromUrl = input.url !== undefined && input.url !== null && input.url !== ""
-    ? parseConnectionUrl(str(input.url, "url"))
-    : undefined;
+  const fromUrl =
+    input.url !== undefined && input.url !== null && input.url !== ""
+      ? parseConnectionUrl(str(input.url, "url"))
+      : undefined;
   const name = input.name ?? base?.name;
   if (typeof name !== "string" || !NAME_RE.test(name.trim())) {
     throw badInput("name is required: 1 to 64 characters, no control characters.");
   }
   const engine = input.engine ?? fromUrl?.engine ?? base?.engine;
   if (engine !== "redis" && engine !== "memcached") {
-    throw badInput('engine must be "redis" or "memcached" (or give a url such as redis://localhost:6379).');
+    throw badInput(
+      'engine must be "redis" or "memcached" (or give a url such as redis://localhost:6379).',
+    );
   }
   const mode = input.mode ?? fromUrl?.mode ?? base?.mode ?? PROFILE_DEFAULTS.mode;
   if (mode !== "standalone" && mode !== "cluster" && mode !== "sentinel") {
     throw badInput('mode must be "standalone", "cluster" or "sentinel".');
   }
   if (engine === "memcached" && mode !== "standalone") {
-    throw badInput("Memcached has no cluster or sentinel mode: list the pool's servers in nodes instead.");
+    throw badInput(
+      "Memcached has no cluster or sentinel mode: list the pool's servers in nodes instead.",
+    );
   }
   const environment = input.environment ?? base?.environment ?? PROFILE_DEFAULTS.environment;
   if (!ENVIRONMENTS.includes(environment as Environment)) {
-    throw badInput(`environment must be one of ${ENVIRONMENTS.join(", ")} (got ${JSON.stringify(environment)}).`);
+    throw badInput(
+      `environment must be one of ${ENVIRONMENTS.join(", ")} (got ${JSON.stringify(environment)}).`,
+    );
   }
   const host =
     input.host !== undefined ? nonEmptyHost(input.host, "host") : (fromUrl?.host ?? base?.host);
   if (host === undefined) throw badInput("host is required (or give a url).");
   const defaultPort = engine === "memcached" ? 11211 : mode === "sentinel" ? 26379 : 6379;
   const port =
-    input.port !== undefined ? int(input.port, "port", 1, 65535) : (fromUrl?.port ?? base?.port ?? defaultPort);
+    input.port !== undefined
+      ? int(input.port, "port", 1, 65535)
+      : (fromUrl?.port ?? base?.port ?? defaultPort);
   const p: ConnectionProfile = {
     id: base?.id ?? newId("prof"),
     name: name.trim(),
@@ -176,7 +196,9 @@ export function buildProfile(
     host,
     port,
     readOnly:
-      input.readOnly !== undefined ? bool(input.readOnly, "readOnly") : (base?.readOnly ?? PROFILE_DEFAULTS.readOnly),
+      input.readOnly !== undefined
+        ? bool(input.readOnly, "readOnly")
+        : (base?.readOnly ?? PROFILE_DEFAULTS.readOnly),
     environment: environment as Environment,
     timeoutMs:
       input.timeoutMs !== undefined
@@ -186,7 +208,10 @@ export function buildProfile(
       input.connectTimeoutMs !== undefined
         ? int(input.connectTimeoutMs, "connectTimeoutMs", 50, 600_000)
         : (base?.connectTimeoutMs ?? PROFILE_DEFAULTS.connectTimeoutMs),
-    retry: input.retry !== undefined ? validateRetryPolicy(input.retry) : (base?.retry ?? { ...RETRY_DISABLED }),
+    retry:
+      input.retry !== undefined
+        ? validateRetryPolicy(input.retry)
+        : (base?.retry ?? { ...RETRY_DISABLED }),
     createdAt: base?.createdAt ?? now,
     updatedAt: now,
   };
@@ -201,23 +226,34 @@ export function buildProfile(
   const sentinelMaster = input.sentinelMaster ?? fromUrl?.sentinelMaster ?? base?.sentinelMaster;
   if (mode === "sentinel") {
     if (typeof sentinelMaster !== "string" || sentinelMaster === "") {
-      throw badInput("A sentinel profile needs sentinelMaster, the name of the master set (e.g. mymaster).");
+      throw badInput(
+        "A sentinel profile needs sentinelMaster, the name of the master set (e.g. mymaster).",
+      );
     }
     p.sentinelMaster = sentinelMaster;
   }
   const username = input.username ?? fromUrl?.username ?? base?.username;
-  if (username !== undefined && username !== null && username !== "") p.username = str(username, "username");
+  if (username !== undefined && username !== null && username !== "")
+    p.username = str(username, "username");
   const password = input.password ?? fromUrl?.password ?? base?.password;
-  if (password !== undefined && password !== null && password !== "") p.password = str(password, "password");
+  if (password !== undefined && password !== null && password !== "")
+    p.password = str(password, "password");
   const db = input.db ?? fromUrl?.db ?? base?.db;
   if (db !== undefined && db !== null) {
     if (engine === "memcached") throw badInput("Memcached has no database index: remove db.");
-    if (mode === "cluster" && Number(db) !== 0) throw badInput("Redis Cluster supports only database 0.");
+    if (mode === "cluster" && Number(db) !== 0)
+      throw badInput("Redis Cluster supports only database 0.");
     p.db = int(db, "db", 0, 15999);
   }
-  const tls = input.tls !== undefined ? validateTls(input.tls) : fromUrl?.tls ? { rejectUnauthorized: true } : base?.tls;
+  const tls =
+    input.tls !== undefined
+      ? validateTls(input.tls)
+      : fromUrl?.tls
+        ? { rejectUnauthorized: true }
+        : base?.tls;
   if (tls) {
-    if (engine === "memcached") throw badInput("TLS for Memcached is not supported yet: remove tls.");
+    if (engine === "memcached")
+      throw badInput("TLS for Memcached is not supported yet: remove tls.");
     p.tls = tls;
   }
   const color = input.color ?? base?.color;

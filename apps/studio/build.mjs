@@ -1,0 +1,17 @@
+// Bundles the CLI and studio server into one file. better-sqlite3 stays external (native addon).
+import { build } from "esbuild";
+
+await build({
+  entryPoints: { cachify: "src/cli/entry.ts" },
+  outdir: "dist",
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  sourcemap: true,
+  external: ["better-sqlite3"],
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
+  logLevel: "warning",
+});

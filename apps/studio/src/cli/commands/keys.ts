@@ -1,0 +1,142 @@
+import { badInput, type Confirmation, displayKey, keyFromText } from "@cachify/core";
+import type { Command } from "commander";
+import { KeyActions } from "../../app/key-actions.ts";
+import { keyFrom } from "../../app/key-args.ts";
+import type { CliContext } from "../context.ts";
+import { table } from "../io.ts";
+import { type RunAction, wholeNumber } from "../run-action.ts";
+
+/** A CLI command is itself a deliberate act: it stands for the confirm dialog; prod needs --confirm. */
+function confirmationFrom(o: { confirm?: string }): Confirmation {
+  return { acknowledged: true, ...(o.confirm !== undefined ? { typedName: o.confirm } : {}) };
+}
+
+const ttlText = (ttl: number) => (ttl === -1 ? "no expiry" : ttl === -2 ? "missing" : `${ttl}s`);
+
+export function registerKeyCommands(program: Command, ctx: CliContext, run: RunAction): void {
+  const actions = () => new KeyActions(ctx.open(), "cli");
+
+  program
+    .command("keys <profile>")
+    .description("list keys one page at a time (SCAN; Memcached: best-effort listing)")
+    .option("--match <pattern>", "glob pattern, e.g. user:*")
+    .option("--type <type>", "string, hash, list, set, zset or stream")
+    .option("--count <n>", "keys per page (hint)", wholeNumber("--count"))
+    .option("--cursor <cursor>", "continue from this cursor", "0")
+    .option("--json", "print JSON")
+    .action(
+      run(async (p, name: string, o) => {
+        const profile = ctx.open().profiles.resolve(name);
+        const page = await actions().list(profile, {
+          match: o.match,
+          type: o.type,
+          count: o.count,
+          cursor: o.cursor,
+        });
+        p.result(
+          {
+            keys: page.keys.map((k) => ({
+              key: k.key,
+              keyBase64: k.keyBase64,
+              type: k.type,
+              ttl: k.ttl,
+            })),
+            cursor: page.cursor,
+            done: page.done,
+            ...(page.total !== undefined ? { total: page.total } : {}),
+            ...(page.bestEffort ? { bestEffort: page.bestEffort } : {}),
+          },
+          () => {
+            const lines = page.keys.map((k) => [k.key, k.type, ttlText(k.ttl)]);
+            const footer = page.done ? "(end)" : `(more: --cursor ${page.cursor})`;
+            const note = page.bestEffort ? `\nnote: ${page.bestEffort}` : "";
+            return `${lines.length ? `${table(lines)}\n` : "no keys on this page\n"}${footer}${note}`;
+          },
+        );
+      }),
+    );
+
+  program
+    .command("get <profile> [key]")
+    .description("read a key: type, TTL and (for strings) the value")
+    .option("--key-base64 <b64>", "the key as base64 bytes, instead of KEY")
+    .option("--json", "print JSON")
+    .action(
+      run(async (p, name: string, key: string | undefined, o) => {
+        const profile = ctx.open().profiles.resolve(name);
+        const read = await actions().get(profile, keyFrom({ key, keyBase64: o.keyBase64 }));
+        p.result(read, () =>
+          read.type === "none"
+            ? `(missing) ${read.key}`
+            : read.type !== "string"
+              ? `${read.key}: ${read.type}, ${ttlText(read.ttl)} (collections: use the studio)`
+              : (read.value ?? `(binary, base64) ${"valueBase64" in read ? read.valueBase64 : ""}`),
+        );
+      }),
+    );
+
+  program
+    .command("set <profile> [args...]")
+    .usage(
+      "<profile> KEY VALUE [--ttl SECONDS] [--confirm NAME]  (or <profile> VALUE --key-base64 B64)",
+    )
+    .description("write a string value")
+    .option("--ttl <seconds>", "expire after SECONDS", wholeNumber("--ttl"))
+    .option("--key-base64 <b64>", "the key as base64 bytes, instead of KEY")
+    .option("--value-base64 <b64>", "the value as base64 bytes, instead of VALUE")
+    .option("--confirm <name>", "the profile name, required for destructive changes on prod")
+    .option("--json", "print JSON")
+    .action(
+      run(async (p, name: string, args: string[], o) => {
+        const positional = [...args];
+        const key = o.keyBase64 === undefined ? positional.shift() : undefined;
+        const valueText = o.valueBase64 === undefined ? positional.shift() : undefined;
+        if (positional.length > 0 || (o.keyBase64 === undefined && key === undefined)) {
+          throw badInput("Usage: cachify set PROFILE KEY VALUE [--ttl SECONDS] [--confirm NAME]");
+        }
+        if (valueText === undefined && o.valueBase64 === undefined) {
+          throw badInput("A value is required: cachify set PROFILE KEY VALUE");
+        }
+        const keyBytes = keyFrom({ key, keyBase64: o.keyBase64 });
+        const value =
+          o.valueBase64 !== undefined
+            ? keyFrom({ keyBase64: o.valueBase64 })
+            : keyFromText(valueText!);
+        const profile = ctx.open().profiles.resolve(name);
+        await actions().set(profile, keyBytes, value, o.ttl, confirmationFrom(o));
+        p.result({ key: displayKey(keyBytes), written: true }, () => "OK");
+      }),
+    );
+
+  program
+    .command("del <profile> [keys...]")
+    .description("delete keys")
+    .option("--key-base64 <b64...>", "keys as base64 bytes")
+    .option("--confirm <name>", "the profile name, required on prod")
+    .option("--json", "print JSON")
+    .action(
+      run(async (p, name: string, keys: string[], o) => {
+        const all = [
+          ...keys.map((k) => keyFrom({ key: k })),
+          ...((o.keyBase64 as string[] | undefined) ?? []).map((b) => keyFrom({ keyBase64: b })),
+        ];
+        const profile = ctx.open().profiles.resolve(name);
+        const r = await actions().delete(profile, all, confirmationFrom(o));
+        p.result(r, () => `Deleted ${r.deleted} of ${all.length} key(s).`);
+      }),
+    );
+
+  program
+    .command("expire <profile> <key> <seconds>")
+    .description("set a TTL in seconds; -1 removes the TTL")
+    .option("--confirm <name>", "the profile name, required on prod")
+    .option("--json", "print JSON")
+    .action(
+      run(async (p, name: string, key: string, seconds: string, o) => {
+        const n = wholeNumber("SECONDS")(seconds);
+        const profile = ctx.open().profiles.resolve(name);
+        const r = await actions().expire(profile, keyFrom({ key }), n, confirmationFrom(o));
+        p.result(r, () => (r.applied ? "OK" : "(no such key)"));
+      }),
+    );
+}

@@ -1,0 +1,31 @@
+import type { Command } from "commander";
+import { openWindow } from "../../server/open-window.ts";
+import { startStudio } from "../../server/start-studio.ts";
+import type { CliContext } from "../context.ts";
+import { type RunAction, wholeNumber } from "../run-action.ts";
+
+export function registerStudioCommand(program: Command, ctx: CliContext, run: RunAction): void {
+  program
+    .command("studio")
+    .description("start the studio (local web UI and API on 127.0.0.1) and open its window")
+    .option("--port <n>", "port to listen on (default: a free one)", wholeNumber("--port"), 0)
+    .option("--no-open", "do not open a window; just print the link")
+    .action(
+      run(async (_p, o) => {
+        const studio = await startStudio({ dataDir: ctx.dataDir, port: o.port });
+        ctx.io.out(
+          `Cachify Studio is running: ${studio.url}\nData folder: ${ctx.dataDir}\nPress Ctrl+C to stop.\n`,
+        );
+        if (o.open) {
+          const how = await openWindow(studio.url);
+          ctx.io.out(`${how}\n`);
+        }
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once("SIGINT", stop);
+          process.once("SIGTERM", stop);
+        });
+        await studio.close();
+      }),
+    );
+}

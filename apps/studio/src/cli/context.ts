@@ -1,0 +1,36 @@
+import { resolveDataDir } from "@cachify/store";
+import { type App, openApp } from "../app/open-app.ts";
+import { type CliIo, Printer } from "./io.ts";
+
+/** What every command action gets: the printer, and the app opened on first use, closed after. */
+export class CliContext {
+  private app: App | undefined;
+  printer: Printer;
+
+  constructor(
+    readonly io: CliIo,
+    private readonly globals: () => { dataDir?: string; json?: boolean },
+  ) {
+    this.printer = new Printer(io, false);
+  }
+
+  /** Called at the start of each action, once options are parsed. */
+  begin(local: { json?: boolean }): Printer {
+    this.printer = new Printer(this.io, Boolean(local.json ?? this.globals().json));
+    return this.printer;
+  }
+
+  get dataDir(): string {
+    return resolveDataDir({ flag: this.globals().dataDir, env: this.io.env });
+  }
+
+  open(): App {
+    this.app ??= openApp({ dataDir: this.dataDir });
+    return this.app;
+  }
+
+  async close(): Promise<void> {
+    await this.app?.close();
+    this.app = undefined;
+  }
+}

@@ -1,0 +1,64 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { registerKeyCommands } from "./commands/keys.ts";
+import { registerProfileCommands } from "./commands/profile.ts";
+import { registerStudioCommand } from "./commands/studio.ts";
+import { registerTimelineCommand } from "./commands/timeline.ts";
+import { CliContext } from "./context.ts";
+import { EXIT } from "./exit-codes.ts";
+import type { CliIo } from "./io.ts";
+import { makeRunAction } from "./run-action.ts";
+
+export const processIo: CliIo = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  readFile: (p) => readFileSync(p, "utf8"),
+  writeFile: (p, t) => writeFileSync(p, t, { mode: 0o600 }),
+  env: process.env,
+};
+
+/** Runs one CLI invocation and returns its exit code (cli.md); never calls process.exit itself. */
+export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = new Command("cachify");
+  const ctx = new CliContext(io, () => program.opts());
+  const run = makeRunAction(ctx, (code) => {
+    exitCode = code;
+  });
+  program
+    .description(
+      "Cachify Studio: Redis and Memcached, safely. Every command passes the same gate as the studio.",
+    )
+    .option(
+      "--data-dir <dir>",
+      "data folder (default: $CACHIFY_HOME, else the platform app-data folder)",
+    )
+    .option("--json", "print exactly one JSON document")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  registerProfileCommands(program, ctx, run);
+  registerKeyCommands(program, ctx, run);
+  registerTimelineCommand(program, ctx, run);
+  registerStudioCommand(program, ctx, run);
+  for (const c of program.commands) {
+    c.exitOverride();
+    for (const s of c.commands) s.exitOverride();
+  }
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      const ok =
+        e.code === "commander.helpDisplayed" ||
+        e.code === "commander.version" ||
+        e.code === "commander.help";
+      exitCode = ok ? EXIT.ok : EXIT.badInput;
+    } else {
+      exitCode = ctx.printer.error(e);
+    }
+  } finally {
+    await ctx.close();
+  }
+  return exitCode;
+}

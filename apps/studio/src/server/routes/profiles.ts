@@ -1,0 +1,42 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { App } from "../../app/open-app.ts";
+import { parse } from "../parse.ts";
+
+const Params = z.object({ id: z.string().min(1) });
+// Profile fields are validated by the core (buildProfile): one rule set for API, CLI and imports.
+const Body = z.record(z.string(), z.unknown());
+
+export function registerProfileRoutes(server: FastifyInstance, app: App): void {
+  server.get("/api/profiles", async () => ({
+    profiles: app.profiles.list().map((p) => app.profiles.view(p)),
+  }));
+
+  server.post("/api/profiles", async (req, reply) => {
+    const p = app.profiles.create(parse(Body, req.body, "profile"));
+    return reply.status(201).send(app.profiles.view(p));
+  });
+
+  server.get("/api/profiles/:id", async (req) => {
+    const { id } = parse(Params, req.params, "path");
+    return app.profiles.view(app.profiles.resolve(id));
+  });
+
+  server.put("/api/profiles/:id", async (req) => {
+    const { id } = parse(Params, req.params, "path");
+    return app.profiles.view(app.profiles.update(id, parse(Body, req.body, "profile")));
+  });
+
+  server.delete("/api/profiles/:id", async (req) => {
+    const { id } = parse(Params, req.params, "path");
+    await app.profiles.remove(id);
+    return { removed: true };
+  });
+
+  server.post("/api/profiles/:id/test", async (req) => {
+    const { id } = parse(Params, req.params, "path");
+    const profile = app.profiles.resolve(id);
+    const r = await app.gate.run(profile, { kind: "ping" }, { origin: "api" });
+    return { ok: true, latencyMs: Math.round(r.latencyMs * 100) / 100 };
+  });
+}

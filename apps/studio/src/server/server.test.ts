@@ -1,0 +1,216 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import WebSocket from "ws";
+import { rawCommand } from "../../../../test/harness/index.ts";
+import { type RunningStudio, startStudio } from "./start-studio.ts";
+
+const servers = inject("servers");
+
+/** Raw HTTP so tests can send any Host/Origin header (fetch forbids setting Host). */
+function http(
+  studio: RunningStudio,
+  method: string,
+  path: string,
+  opts: { headers?: Record<string, string>; body?: unknown; auth?: boolean } = {},
+): Promise<{
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the route answers
+  json: () => any;
+}> {
+  return new Promise((resolve, reject) => {
+    const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const headers: Record<string, string> = {
+      host: `127.0.0.1:${studio.port}`,
+      ...(opts.auth === false ? {} : { authorization: `Bearer ${studio.token}` }),
+      ...(payload
+        ? {
+            "content-type": "application/json",
+            "content-length": String(Buffer.byteLength(payload)),
+          }
+        : {}),
+      ...opts.headers,
+    };
+    const req = request({ host: "127.0.0.1", port: studio.port, method, path, headers }, (res) => {
+      let body = "";
+      res.on("data", (d) => (body += d));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body,
+          json: () => JSON.parse(body),
+        }),
+      );
+    });
+    req.on("error", reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+describe("studio HTTP API", () => {
+  let studio: RunningStudio;
+  const dataDir = mkdtempSync(join(tmpdir(), "cachify-api-"));
+  beforeAll(async () => {
+    studio = await startStudio({ dataDir, port: 0 });
+  });
+  afterAll(async () => {
+    await studio.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("listens on 127.0.0.1 and prints a launch link with the token", () => {
+    expect(studio.url).toMatch(
+      new RegExp(`^http://127\\.0\\.0\\.1:${studio.port}/\\?token=[\\w-]{20,}$`),
+    );
+  });
+
+  it("requires the token on the API and on pages", async () => {
+    expect((await http(studio, "GET", "/api/profiles", { auth: false })).status).toBe(401);
+    expect((await http(studio, "GET", "/", { auth: false })).status).toBe(401);
+    expect(
+      (
+        await http(studio, "GET", "/api/profiles", {
+          auth: false,
+          headers: { authorization: "Bearer nope" },
+        })
+      ).status,
+    ).toBe(401);
+    expect((await http(studio, "GET", "/api/profiles")).status).toBe(200);
+  });
+
+  it("trades the launch link's token for an HttpOnly SameSite cookie", async () => {
+    const r = await http(studio, "GET", `/?token=${studio.token}`, { auth: false });
+    expect(r.status).toBe(303);
+    expect(r.headers.location).toBe("/");
+    const cookie = String(r.headers["set-cookie"]);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const pair = cookie.split(";")[0]!;
+    expect(
+      (await http(studio, "GET", "/api/profiles", { auth: false, headers: { cookie: pair } }))
+        .status,
+    ).toBe(200);
+    // The API never takes the token from the query string (it would leak into logs and history).
+    expect(
+      (await http(studio, "GET", `/api/profiles?token=${studio.token}`, { auth: false })).status,
+    ).toBe(401);
+  });
+
+  it("refuses a foreign Host (DNS rebinding) and a foreign Origin, and sends no CORS headers", async () => {
+    expect(
+      (
+        await http(studio, "GET", "/api/profiles", {
+          headers: { host: `evil.example:${studio.port}` },
+        })
+      ).status,
+    ).toBe(403);
+    const cross = await http(studio, "GET", "/api/profiles", {
+      headers: { origin: "http://evil.example" },
+    });
+    expect(cross.status).toBe(403);
+    expect(cross.headers["access-control-allow-origin"]).toBeUndefined();
+    const same = await http(studio, "GET", "/api/profiles", {
+      headers: { origin: `http://127.0.0.1:${studio.port}` },
+    });
+    expect(same.status).toBe(200);
+  });
+
+  it("refuses to bind a non-loopback address", async () => {
+    await expect(startStudio({ dataDir, port: 0, host: "0.0.0.0" })).rejects.toThrow(
+      /only loopback/,
+    );
+  });
+
+  it("creates a profile, lists keys, reads and writes a value, with clear errors", async () => {
+    await rawCommand(servers.redis.port, ["SET", "api:one", "1"]);
+    const created = await http(studio, "POST", "/api/profiles", {
+      body: { name: "api-dev", url: servers.redis.url },
+    });
+    expect(created.status).toBe(201);
+    const id = created.json().id;
+    expect(created.json()).not.toHaveProperty("password");
+    const bad = await http(studio, "POST", "/api/profiles", {
+      body: { name: "x", url: "ftp://nope" },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json().error).toMatchObject({
+      code: "bad-input",
+      message: expect.stringMatching(/Unknown scheme/),
+    });
+    const keys = await http(studio, "GET", `/api/profiles/${id}/keys?match=api:*&count=1000`);
+    expect(keys.json().keys).toEqual([
+      expect.objectContaining({ key: "api:one", type: "string", ttl: -1 }),
+    ]);
+    const put = await http(studio, "PUT", `/api/profiles/${id}/key`, {
+      body: { key: "api:two", value: "zwei", ttl: 60, confirm: { acknowledged: true } },
+    });
+    expect(put.status).toBe(200);
+    const got = await http(studio, "GET", `/api/profiles/${id}/key?key=api:two`);
+    expect(got.json()).toMatchObject({ key: "api:two", type: "string", value: "zwei" });
+    expect((await http(studio, "GET", `/api/profiles/${id}/keys?match=api:[`)).status).toBe(400);
+    expect((await http(studio, "GET", `/api/profiles/nope/keys`)).status).toBe(404);
+  });
+
+  it("answers 428 with what to type on prod, and 403 on read-only, leaving the key unchanged", async () => {
+    await rawCommand(servers.redis.port, ["SET", "api:guarded", "orig"]);
+    const prod = (
+      await http(studio, "POST", "/api/profiles", {
+        body: { name: "api-prod", url: servers.redis.url, environment: "prod" },
+      })
+    ).json();
+    const challenged = await http(studio, "DELETE", `/api/profiles/${prod.id}/key?key=api:guarded`);
+    expect(challenged.status).toBe(428);
+    expect(challenged.json().error.details).toMatchObject({
+      level: "typed-name",
+      profile: "api-prod",
+    });
+    const ro = (
+      await http(studio, "POST", "/api/profiles", {
+        body: { name: "api-ro", url: servers.redis.url, readOnly: true },
+      })
+    ).json();
+    const refused = await http(studio, "PUT", `/api/profiles/${ro.id}/key`, {
+      body: { key: "api:guarded", value: "x", confirm: { acknowledged: true } },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.json().error.code).toBe("read-only");
+    expect(await rawCommand(servers.redis.port, ["GET", "api:guarded"])).toBe("$4\r\norig\r\n");
+    const ok = await http(studio, "DELETE", `/api/profiles/${prod.id}/key?key=api:guarded`, {
+      body: { confirm: { typedName: "api-prod" } },
+    });
+    expect(ok.json()).toEqual({ deleted: 1 });
+  });
+
+  it("gives the timeline of operations without values", async () => {
+    const events = (await http(studio, "GET", "/api/history?limit=1000")).json().events;
+    expect(events.length).toBeGreaterThan(3);
+    expect(JSON.stringify(events)).not.toContain("zwei");
+  });
+
+  it("pushes history events over the WebSocket, and refuses a socket without the token", async () => {
+    const wsUrl = `ws://127.0.0.1:${studio.port}/api/ws`;
+    const refused = new WebSocket(wsUrl);
+    const refusedOutcome = await new Promise<string>((resolve) => {
+      refused.once("open", () => resolve("open"));
+      refused.once("error", (e) => resolve(e.message));
+    });
+    expect(refusedOutcome).toMatch(/401/);
+    const ws = new WebSocket(wsUrl, { headers: { authorization: `Bearer ${studio.token}` } });
+    await new Promise((r, j) => {
+      ws.once("open", r);
+      ws.once("error", j);
+    });
+    const message = new Promise<string>((r) => ws.once("message", (d) => r(String(d))));
+    const id = (await http(studio, "GET", "/api/profiles")).json().profiles[0].id;
+    await http(studio, "GET", `/api/profiles/${id}/key?key=api:one`);
+    const pushed = JSON.parse(await message);
+    expect(pushed).toMatchObject({ type: "history", event: { kind: "get", source: "app" } });
+    ws.close();
+  });
+});

@@ -1,0 +1,71 @@
+import { randomBytes } from "node:crypto";
+import websocket from "@fastify/websocket";
+import Fastify from "fastify";
+import { type App, openApp } from "../app/open-app.ts";
+import { errorHandler } from "./http-errors.ts";
+import { registerHistoryRoutes } from "./routes/history.ts";
+import { registerKeyRoutes } from "./routes/keys.ts";
+import { registerProfileRoutes } from "./routes/profiles.ts";
+import { doorHook, makeDoor } from "./security.ts";
+import { findWebDist, registerStaticFiles } from "./static-files.ts";
+
+export interface StudioOptions {
+  dataDir: string;
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+}
+
+export interface RunningStudio {
+  /** The launch link, with the token; opening it sets the session cookie. */
+  url: string;
+  port: number;
+  token: string;
+  app: App;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
+
+export async function startStudio(options: StudioOptions): Promise<RunningStudio> {
+  const host = options.host ?? "127.0.0.1";
+  if (!LOOPBACK.has(host)) {
+    throw new Error(
+      `Refusing to listen on ${host}: the studio serves only loopback (127.0.0.1) until remote authentication exists.`,
+    );
+  }
+  const app = openApp({ dataDir: options.dataDir });
+  const token = randomBytes(24).toString("base64url");
+  const server = Fastify({ logger: false, bodyLimit: 64 * 1024 * 1024 });
+  try {
+    await server.register(websocket);
+    server.setErrorHandler(errorHandler);
+    // The port is only known after listen; the hook reads the door lazily.
+    let door = makeDoor(token, options.port ?? 0);
+    server.addHook("onRequest", (req, reply) => doorHook(door)(req, reply));
+    server.get("/api/health", async () => ({ ok: true, version: "0.1.0" }));
+    registerProfileRoutes(server, app);
+    registerKeyRoutes(server, app);
+    registerHistoryRoutes(server, app);
+    registerStaticFiles(server, findWebDist());
+    await server.listen({ port: options.port ?? 0, host });
+    const address = server.server.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    door = makeDoor(token, port);
+    const shownHost = host === "::1" ? "[::1]" : "127.0.0.1";
+    return {
+      url: `http://${shownHost}:${port}/?token=${token}`,
+      port,
+      token,
+      app,
+      async close() {
+        await server.close();
+        await app.close();
+      },
+    };
+  } catch (e) {
+    await server.close().catch(() => {});
+    await app.close();
+    throw e;
+  }
+}

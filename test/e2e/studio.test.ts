@@ -1,0 +1,213 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type RunningStudio, startStudio } from "@cachify/studio";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { rawCommand } from "../harness/index.ts";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const shots = join(root, "test-artifacts", "e2e");
+const webDist = join(root, "apps", "web", "dist", "index.html");
+
+const PREFIX = "e2e:";
+const GREETING = "hello from cachify, in plain text";
+const USER = JSON.stringify({ id: 1, name: "Ada", roles: ["admin", "ops"] });
+const BINARY = "\u0000\u0001\u0002bin\u0007\u001f";
+const BULK = Array.from({ length: 150 }, (_, i) => `${PREFIX}bulk:${String(i).padStart(3, "0")}`);
+const SEEDED = [
+  `${PREFIX}greeting`,
+  `${PREFIX}user:1`,
+  `${PREFIX}bin`,
+  `${PREFIX}hash`,
+  `${PREFIX}list`,
+  ...BULK,
+];
+
+describe("studio in Chromium", () => {
+  const { redis } = inject("servers");
+  let studio: RunningStudio;
+  let browser: Browser;
+  let page: Page;
+  let dataDir: string;
+  const pageErrors: string[] = [];
+
+  const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`) });
+
+  beforeAll(async () => {
+    if (!existsSync(webDist)) {
+      throw new Error("apps/web/dist is missing: run `npm run build -w @cachify/web` first.");
+    }
+    mkdirSync(shots, { recursive: true });
+    dataDir = await mkdtemp(join(tmpdir(), "cachify-e2e-"));
+
+    await rawCommand(redis.port, ["SET", `${PREFIX}greeting`, GREETING]);
+    await rawCommand(redis.port, ["SET", `${PREFIX}user:1`, USER, "EX", "3600"]);
+    await rawCommand(redis.port, ["SET", `${PREFIX}bin`, BINARY]);
+    await rawCommand(redis.port, ["HSET", `${PREFIX}hash`, "field", "value"]);
+    await rawCommand(redis.port, ["RPUSH", `${PREFIX}list`, "a", "b"]);
+    await rawCommand(redis.port, ["MSET", ...BULK.flatMap((k) => [k, "x"])]);
+
+    studio = await startStudio({ dataDir, port: 0 });
+    browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-background-networking",
+        "--disable-gpu",
+        "--disable-component-update",
+        "--no-first-run",
+      ],
+    });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      colorScheme: "light",
+    });
+    page = await context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    page.on("console", (m) => {
+      if (m.type() === "error") pageErrors.push(m.text());
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await studio?.close();
+    await rawCommand(redis.port, ["DEL", ...SEEDED]).catch(() => {});
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("opens on a first-run empty state, with the token traded for a cookie", async () => {
+    await page.goto(studio.url);
+    await expect
+      .poll(() => page.getByRole("heading", { name: "Connect your first cache" }).isVisible())
+      .toBe(true);
+    expect(page.url()).not.toContain("token=");
+    await shot("01-first-run");
+  });
+
+  it("shows the server's validation message inline, then adds a connection", async () => {
+    await page.getByRole("button", { name: "Add connection", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Add connection" });
+    await dialog.waitFor();
+
+    await dialog.getByLabel("Name").fill("e2e local");
+    await dialog.getByLabel("URL").fill("redis://127.0.0.1:notaport");
+    await dialog.getByRole("button", { name: "Save connection" }).click();
+    const error = dialog.getByRole("alert");
+    await error.waitFor();
+    const message = await error.textContent();
+    expect(message).toMatch(/not (a connection URL|host:port)/);
+    expect(message).not.toMatch(/\n\s+at /);
+    expect(await dialog.getByLabel("URL").getAttribute("aria-invalid")).toBe("true");
+    await shot("02-add-connection-error");
+
+    await dialog.getByLabel("URL").fill(`redis://127.0.0.1:${redis.port}`);
+    await dialog.getByLabel("Environment").selectOption("dev");
+    await dialog.getByLabel("Timeout (ms)").fill("3000");
+    await dialog.getByRole("button", { name: "Save connection" }).click();
+    await dialog.waitFor({ state: "hidden" });
+
+    await page.getByRole("heading", { level: 1, name: "e2e local" }).waitFor();
+    await page
+      .getByRole("navigation", { name: "Connections" })
+      .getByRole("link", { name: "e2e local" })
+      .waitFor();
+    expect(await page.getByRole("list", { name: "Connection policy" }).textContent()).toContain(
+      "timeout 3,000 ms",
+    );
+  });
+
+  it("filters keys by pattern and lists them with type and TTL", async () => {
+    const pattern = page.getByRole("searchbox", { name: "Key pattern" });
+    await pattern.fill(`${PREFIX}*`);
+    await pattern.press("Enter");
+
+    const list = page.getByRole("listbox", { name: `Keys matching ${PREFIX}*` });
+    await list.getByRole("option", { name: `${PREFIX}greeting`, exact: true }).waitFor();
+
+    // Page through until the scan is done; then every seeded key is loaded, nothing else.
+    const loadMore = page.getByRole("button", { name: "Load more" });
+    for (let i = 0; i < 50 && (await loadMore.isVisible()); i++) await loadMore.click();
+    await expect
+      .poll(() => page.getByText(/keys loaded/).textContent())
+      .toMatch(new RegExp(`^${SEEDED.length} keys loaded( of \\d+)?$`));
+    await shot("03-browser-filtered");
+  });
+
+  it("opens a string value as text, JSON and hex", async () => {
+    const list = page.getByRole("listbox", { name: `Keys matching ${PREFIX}*` });
+    const value = page.getByRole("region", { name: "Value" });
+
+    await list.getByRole("option", { name: `${PREFIX}greeting`, exact: true }).click();
+    await expect.poll(() => value.textContent()).toBe(GREETING);
+    await shot("04-value-text");
+
+    await list.getByRole("option", { name: `${PREFIX}user:1`, exact: true }).click();
+    await expect.poll(() => value.textContent()).toBe(USER);
+    await page.getByRole("radio", { name: "JSON" }).check();
+    await expect.poll(() => value.textContent()).toBe(JSON.stringify(JSON.parse(USER), null, 2));
+    await shot("05-value-json");
+
+    await list.getByRole("option", { name: `${PREFIX}bin`, exact: true }).click();
+    await expect.poll(() => value.textContent()).toContain("00 01 02 62 69 6e 07 1f");
+    expect(await page.getByRole("radio", { name: "Text" }).isDisabled()).toBe(true);
+    await shot("06-value-binary");
+  });
+
+  it("lists the reads in the History tab and appends new ones live", async () => {
+    await page.getByRole("tab", { name: "History" }).click();
+    const table = page.getByRole("table", { name: "History of e2e local" });
+    const getRow = (key: string) =>
+      table
+        .getByRole("row")
+        .filter({ hasText: key })
+        .filter({ hasText: /\bget\b/ });
+    await getRow(`${PREFIX}greeting`).first().waitFor();
+    expect(await getRow(`${PREFIX}greeting`).first().textContent()).toMatch(/ok/);
+    await shot("07-history");
+
+    // A read made now arrives over the WebSocket, with no refetch of the (still mounted) tab.
+    await page.getByRole("tab", { name: "Browser" }).click();
+    await page
+      .getByRole("listbox", { name: `Keys matching ${PREFIX}*` })
+      .getByRole("option", { name: `${PREFIX}hash`, exact: true })
+      .click();
+    await page.getByText("Viewing hash values is not available yet").waitFor();
+    await page.getByRole("tab", { name: "History" }).click();
+    await getRow(`${PREFIX}hash`).first().waitFor();
+    expect(await page.getByText("Live", { exact: true }).isVisible()).toBe(true);
+  });
+
+  it("marks a read-only production connection in the rail and the top bar", async () => {
+    await page.getByRole("button", { name: "Add connection", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Add connection" });
+    await dialog.getByLabel("Name").fill("orders prod");
+    await dialog.getByLabel("URL").fill(`redis://127.0.0.1:${redis.port}`);
+    await dialog.getByLabel("Environment").selectOption("prod");
+    await dialog.getByRole("checkbox", { name: /Read-only/ }).check();
+    await dialog.getByRole("button", { name: "Save connection" }).click();
+    await dialog.waitFor({ state: "hidden" });
+
+    await page.getByRole("heading", { level: 1, name: "orders prod" }).waitFor();
+    await page.getByText(/^PRODUCTION · orders prod/).waitFor();
+    const rail = page.getByRole("navigation", { name: "Connections" });
+    const lock = rail.getByRole("region", { name: "Production" }).locator(".lock");
+    expect(await lock.getAttribute("title")).toBe("Read-only: profile is read-only");
+    await page.getByRole("searchbox", { name: "Key pattern" }).fill(`${PREFIX}user*`);
+    await page.getByRole("searchbox", { name: "Key pattern" }).press("Enter");
+    await page.getByRole("option", { name: `${PREFIX}user:1`, exact: true }).click();
+    await page.getByRole("radio", { name: "JSON" }).waitFor();
+    await shot("08-prod-read-only");
+
+    await rail.getByLabel("Theme").selectOption("dark");
+    await shot("09-prod-dark");
+    await rail.getByLabel("Theme").selectOption("system");
+  });
+
+  it("logged no errors in the page", () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
