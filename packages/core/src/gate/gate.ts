@@ -1,10 +1,13 @@
-import { type CachifyError, toCachifyError } from "../common/errors.ts";
+import { CachifyError, toCachifyError } from "../common/errors.ts";
 import { newId } from "../common/ids.ts";
 import { displayKey } from "../common/keys.ts";
+import { ChallengeRegistry } from "../guardrails/challenges.ts";
 import { type Confirmation, enforceGuardrail } from "../guardrails/confirmation.ts";
+import { fingerprint } from "../guardrails/fingerprint.ts";
 import type { HistoryEvent, Origin, Outcome } from "../history/event.ts";
 import { classify, type OperationSpec, operationKeys } from "../operations/classify.ts";
-import type { Operation, ResultOf } from "../operations/operation.ts";
+import type { CommandDoc, Operation, ResultOf } from "../operations/operation.ts";
+import { classifyRaw, type RawSpec } from "../operations/raw-classify.ts";
 import { enforceReadOnly } from "../policy/read-only.ts";
 import type { HistoryRepository, PolicyRepository } from "../ports/stores.ts";
 import type { ConnectionProfile } from "../profiles/profile.ts";
@@ -41,6 +44,7 @@ export interface GateDeps {
   /** Keys shown per audit event; the rest are counted. */
   auditKeyLimit?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  challenges?: ChallengeRegistry;
 }
 
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
@@ -59,9 +63,39 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
  */
 export class OperationGate {
   private readonly sleep: NonNullable<GateDeps["sleep"]>;
+  readonly challenges: ChallengeRegistry;
+  /** COMMAND INFO answers per profile, so a console command is classified without a round trip. */
+  private readonly commandDocs = new Map<string, Map<string, CommandDoc>>();
 
   constructor(private readonly deps: GateDeps) {
     this.sleep = deps.sleep ?? defaultSleep;
+    this.challenges = deps.challenges ?? new ChallengeRegistry();
+  }
+
+  /** Classify stage. Raw commands are looked up in the server's own command table. */
+  async classify(
+    profile: ConnectionProfile,
+    op: Operation,
+    ctx: GateContext,
+  ): Promise<OperationSpec | RawSpec> {
+    if (op.kind !== "raw") return classify(op);
+    const args = op.args.map((a) => new TextDecoder().decode(a));
+    const name = (args[0] ?? "").toLowerCase();
+    if (name === "") throw new CachifyError("bad-input", "Type a command, e.g. GET mykey.");
+    let docs = this.commandDocs.get(profile.id);
+    if (!docs) {
+      docs = new Map();
+      this.commandDocs.set(profile.id, docs);
+    }
+    if (!docs.has(name)) {
+      const [doc] = await this.run(
+        profile,
+        { kind: "commandInfo", names: [name] },
+        { origin: ctx.origin },
+      );
+      if (doc) docs.set(name, doc);
+    }
+    return classifyRaw(args, docs.get(name));
   }
 
   async run<O extends Operation>(
@@ -70,11 +104,29 @@ export class OperationGate {
     ctx: GateContext,
   ): Promise<ResultOf<O>> {
     const started = performance.now();
-    const spec = classify(op);
+    let spec: OperationSpec = classify(op);
     let attempts = 0;
     try {
-      enforceReadOnly(profile, spec, op.kind, this.deps.policies);
-      enforceGuardrail(profile, spec, op.kind, ctx.confirmation);
+      spec = await this.classify(profile, op, ctx);
+      const what = "command" in spec ? (spec as RawSpec).command.toUpperCase() : op.kind;
+      enforceReadOnly(profile, spec, what, this.deps.policies);
+      if (spec.bulk) {
+        throw new CachifyError(
+          "confirmation-required",
+          `${what} changes every key at once: run it as a workflow (delete by pattern) so you can review a dry-run and confirm the count.`,
+          { details: { level: "plan-required", profile: profile.name } },
+        );
+      }
+      enforceGuardrail({
+        profile,
+        spec,
+        raw: op.kind === "raw",
+        what,
+        origin: ctx.origin,
+        confirmation: ctx.confirmation,
+        fingerprint: fingerprint(profile.id, op),
+        challenges: this.challenges,
+      });
       const provider = this.deps.providers.get(profile);
       const operationId = newId("op");
       for (;;) {
@@ -128,7 +180,10 @@ export class OperationGate {
     error?: CachifyError,
   ): void {
     const durationMs = performance.now() - started;
-    const keys = operationKeys(op);
+    const keys =
+      op.kind === "raw" && "keyIndexes" in spec
+        ? (spec as RawSpec).keyIndexes.map((i) => op.args[i]!).filter(Boolean)
+        : operationKeys(op);
     const limit = this.deps.auditKeyLimit ?? 10;
     const event: HistoryEvent = {
       id: newId("ev"),
@@ -151,6 +206,8 @@ export class OperationGate {
       event.keyCount = keys.length;
     }
     if (ctx.executionId) event.executionId = ctx.executionId;
+    // The console's command name is safe to keep; its other arguments may be values.
+    if ("command" in spec) event.operation = `${spec.class} ${(spec as RawSpec).command.toUpperCase()}`;
     if (error) {
       event.errorCode = error.code;
       if (error.errorClass) event.errorClass = error.errorClass;

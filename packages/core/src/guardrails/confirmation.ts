@@ -1,46 +1,89 @@
 import { CachifyError } from "../common/errors.ts";
+import type { Origin } from "../history/event.ts";
 import type { OperationSpec } from "../operations/classify.ts";
 import type { ConnectionProfile } from "../profiles/profile.ts";
+import type { ChallengeRegistry } from "./challenges.ts";
 
 /** What a caller supplied to get past a guardrail. */
 export interface Confirmation {
-  /** The user acknowledged a confirm dialog (or ran an explicit CLI command). */
+  /** The CLI's explicit command stands for the confirm dialog. */
   acknowledged?: boolean;
   /** The profile name as typed by the user. */
   typedName?: string;
+  /** The API's challenge being answered (bound to one operation). */
+  challengeId?: string;
 }
 
 export type GuardLevel = "none" | "confirm" | "typed-name";
 
-/** safety.md's table for single-key operations. */
-export function requiredLevel(profile: ConnectionProfile, spec: OperationSpec): GuardLevel {
-  if (spec.class === "read" || spec.class === "write") return "none";
+/** safety.md's table. Raw commands have their own row: any write or admin command is guarded. */
+export function requiredLevel(profile: ConnectionProfile, spec: OperationSpec, raw: boolean): GuardLevel {
+  if (spec.class === "read") return "none";
+  if (raw) {
+    if (profile.environment === "prod") return "typed-name";
+    return profile.environment === "staging" ? "confirm" : "none";
+  }
+  if (spec.class === "write") return "none";
   return profile.environment === "prod" ? "typed-name" : "confirm";
 }
 
-/** Guardrail stage: throws a confirmation-required error that says exactly what to type. */
-export function enforceGuardrail(
-  profile: ConnectionProfile,
-  spec: OperationSpec,
-  kind: string,
-  confirmation: Confirmation | undefined,
-): void {
-  const level = requiredLevel(profile, spec);
+export interface GuardInput {
+  profile: ConnectionProfile;
+  spec: OperationSpec;
+  raw: boolean;
+  what: string;
+  origin: Origin;
+  confirmation: Confirmation | undefined;
+  fingerprint: string;
+  challenges: ChallengeRegistry;
+}
+
+/**
+ * Guardrail stage. The CLI is one process for one operation, so its typed --confirm is bound by
+ * construction. Every other origin must answer a challenge issued for this very operation.
+ */
+export function enforceGuardrail(g: GuardInput): void {
+  const level = requiredLevel(g.profile, g.spec, g.raw);
   if (level === "none") return;
-  if (
-    level === "confirm" &&
-    (confirmation?.acknowledged || confirmation?.typedName === profile.name)
-  )
-    return;
-  if (level === "typed-name" && confirmation?.typedName === profile.name) return;
-  const wrong = confirmation?.typedName !== undefined && confirmation.typedName !== profile.name;
-  const what =
-    level === "typed-name"
-      ? `type the profile name "${profile.name}" to confirm (CLI: --confirm "${profile.name}")`
-      : "confirm the change";
+  const c = g.confirmation;
+  const name = g.profile.name;
+  if (g.origin === "cli" || g.origin === "test") {
+    if (level === "confirm" && (c?.acknowledged || c?.typedName === name)) return;
+    if (level === "typed-name" && c?.typedName === name) return;
+    const wrong = c?.typedName !== undefined && c.typedName !== name;
+    throw new CachifyError(
+      "confirmation-required",
+      `${wrong ? "The typed name does not match. " : ""}${g.what} on ${g.profile.environment} profile "${name}" ${
+        level === "typed-name" ? `needs the profile name: add --confirm "${name}"` : "needs confirmation"
+      }.`,
+      { details: { level, profile: name, environment: g.profile.environment } },
+    );
+  }
+  let problem: string | undefined;
+  if (c?.challengeId) {
+    problem = g.challenges.redeem(c.challengeId, g.profile.id, g.fingerprint, c.typedName);
+    if (problem === undefined) return;
+  }
+  const challenge = g.challenges.issue({
+    level,
+    profileId: g.profile.id,
+    fingerprint: g.fingerprint,
+    ...(level === "typed-name" ? { expectedText: name } : {}),
+  });
   throw new CachifyError(
     "confirmation-required",
-    `${wrong ? "The typed name does not match. " : ""}${kind} on ${profile.environment} profile "${profile.name}" is destructive: ${what}.`,
-    { details: { level, profile: profile.name, environment: profile.environment } },
+    `${problem ? `${problem} ` : ""}${g.what} on ${g.profile.environment} profile "${name}" ${
+      level === "typed-name" ? `needs the profile name typed: "${name}"` : "needs confirmation"
+    }.`,
+    {
+      details: {
+        level,
+        profile: name,
+        environment: g.profile.environment,
+        challengeId: challenge.challengeId,
+        expiresAt: challenge.expiresAt,
+        ...(challenge.expectedText ? { type: challenge.expectedText } : {}),
+      },
+    },
   );
 }

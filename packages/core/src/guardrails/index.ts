@@ -1,1 +1,3 @@
+export * from "./challenges.ts";
 export * from "./confirmation.ts";
+export * from "./fingerprint.ts";

@@ -26,6 +26,29 @@ export const OPERATION_SPECS: { readonly [K in OperationKind]: OperationSpec } =
   delete: { class: "destructive", idempotent: true, bulk: false },
   // EXPIRE may shorten a TTL, which is destructive (the key disappears sooner).
   expire: { class: "destructive", idempotent: true, bulk: false },
+  // A second RENAME after a lost reply fails or moves another key: never repeat.
+  rename: { class: "destructive", idempotent: false, bulk: false },
+  slowlog: { class: "read", idempotent: true, bulk: false },
+  commandInfo: { class: "read", idempotent: true, bulk: false },
+  hashScan: { class: "read", idempotent: true, bulk: false },
+  hashSet: { class: "destructive", idempotent: true, bulk: false },
+  hashDelete: { class: "destructive", idempotent: true, bulk: false },
+  listRange: { class: "read", idempotent: true, bulk: false },
+  listPush: { class: "write", idempotent: false, bulk: false },
+  listSet: { class: "destructive", idempotent: true, bulk: false },
+  listRemoveAt: { class: "destructive", idempotent: false, bulk: false },
+  setScan: { class: "read", idempotent: true, bulk: false },
+  setAdd: { class: "write", idempotent: true, bulk: false },
+  setRemove: { class: "destructive", idempotent: true, bulk: false },
+  zsetRange: { class: "read", idempotent: true, bulk: false },
+  zsetAdd: { class: "destructive", idempotent: true, bulk: false },
+  zsetRemove: { class: "destructive", idempotent: true, bulk: false },
+  streamRange: { class: "read", idempotent: true, bulk: false },
+  streamAdd: { class: "write", idempotent: false, bulk: false },
+  streamDelete: { class: "destructive", idempotent: true, bulk: false },
+  // Raw commands are classified per command from COMMAND INFO (raw-classify.ts); this is the
+  // deny-by-default answer for a command the server does not describe.
+  raw: { class: "admin", idempotent: false, bulk: false },
 };
 
 export function classify(op: Operation): OperationSpec {
@@ -42,7 +65,25 @@ export function operationKeys(op: Operation): Uint8Array[] {
     case "get":
     case "set":
     case "expire":
+    case "hashScan":
+    case "hashSet":
+    case "hashDelete":
+    case "listRange":
+    case "listPush":
+    case "listSet":
+    case "listRemoveAt":
+    case "setScan":
+    case "setAdd":
+    case "setRemove":
+    case "zsetRange":
+    case "zsetAdd":
+    case "zsetRemove":
+    case "streamRange":
+    case "streamAdd":
+    case "streamDelete":
       return [op.key];
+    case "rename":
+      return [op.key, op.newKey];
     case "delete":
     case "describe":
       return op.keys;

@@ -10,12 +10,34 @@ export type ValueType = "string" | "hash" | "list" | "set" | "zset" | "stream" |
 export type Operation =
   | { kind: "ping" }
   | { kind: "stats" }
+  | { kind: "slowlog"; count: number }
+  | { kind: "commandInfo"; names: string[] }
   | { kind: "scan"; cursor: string; match?: string; type?: ValueType; count?: number }
   | { kind: "describe"; keys: KeyBytes[] }
   | { kind: "get"; key: KeyBytes }
-  | { kind: "set"; key: KeyBytes; value: Uint8Array; ttlSeconds?: number }
+  | { kind: "set"; key: KeyBytes; value: Uint8Array; ttlSeconds?: number; keepTtl?: boolean }
   | { kind: "delete"; keys: KeyBytes[] }
-  | { kind: "expire"; key: KeyBytes; ttlSeconds: number };
+  | { kind: "expire"; key: KeyBytes; ttlSeconds: number }
+  | { kind: "rename"; key: KeyBytes; newKey: KeyBytes; overwrite: boolean }
+  // Collections: read page by page, edited member by member.
+  | { kind: "hashScan"; key: KeyBytes; cursor: string; match?: string; count?: number }
+  | { kind: "hashSet"; key: KeyBytes; field: Uint8Array; value: Uint8Array }
+  | { kind: "hashDelete"; key: KeyBytes; fields: Uint8Array[] }
+  | { kind: "listRange"; key: KeyBytes; start: number; stop: number }
+  | { kind: "listPush"; key: KeyBytes; values: Uint8Array[]; end: "head" | "tail" }
+  | { kind: "listSet"; key: KeyBytes; index: number; value: Uint8Array }
+  | { kind: "listRemoveAt"; key: KeyBytes; index: number; expected: Uint8Array }
+  | { kind: "setScan"; key: KeyBytes; cursor: string; match?: string; count?: number }
+  | { kind: "setAdd"; key: KeyBytes; members: Uint8Array[] }
+  | { kind: "setRemove"; key: KeyBytes; members: Uint8Array[] }
+  | { kind: "zsetRange"; key: KeyBytes; start: number; stop: number }
+  | { kind: "zsetAdd"; key: KeyBytes; member: Uint8Array; score: number }
+  | { kind: "zsetRemove"; key: KeyBytes; members: Uint8Array[] }
+  | { kind: "streamRange"; key: KeyBytes; start: string; end: string; count: number }
+  | { kind: "streamAdd"; key: KeyBytes; id: string; fields: [Uint8Array, Uint8Array][] }
+  | { kind: "streamDelete"; key: KeyBytes; ids: string[] }
+  // A raw command from the console: classified from the server's command table by the gate.
+  | { kind: "raw"; args: Uint8Array[] };
 
 export type OperationKind = Operation["kind"];
 export type OperationOf<K extends OperationKind> = Extract<Operation, { kind: K }>;
@@ -56,6 +78,61 @@ export interface EngineStats {
   keys?: number;
 }
 
+export interface CollectionPage<T> {
+  items: T[];
+  cursor: string;
+  done: boolean;
+  /** Members in the whole collection (HLEN, LLEN, SCARD, ZCARD, XLEN). */
+  length: number;
+}
+
+export interface FieldValue {
+  field: Uint8Array;
+  value: Uint8Array;
+}
+
+export interface ScoredMember {
+  member: Uint8Array;
+  score: number;
+}
+
+export interface StreamEntry {
+  id: string;
+  fields: [Uint8Array, Uint8Array][];
+}
+
+/** A RESP reply, binary-safe: bulk strings stay bytes. */
+export type RespValue =
+  | { type: "nil" }
+  | { type: "integer"; value: number }
+  | { type: "status"; value: string }
+  | { type: "error"; value: string }
+  | { type: "bulk"; value: Uint8Array }
+  | { type: "array"; value: RespValue[] };
+
+/** What COMMAND INFO says of a command: enough to classify it. */
+export interface CommandDoc {
+  name: string;
+  /** Server flags (write, readonly, admin, dangerous, noscript, ...). */
+  flags: string[];
+  /** ACL categories (@write, @dangerous, @keyspace, ...). */
+  categories: string[];
+  firstKey: number;
+  lastKey: number;
+  step: number;
+  known: boolean;
+}
+
+export interface SlowlogEntry {
+  id: number;
+  ts: number;
+  durationMicros: number;
+  /** Command name and key names only: other arguments become "<N bytes>" (safety.md). */
+  command: string[];
+  client?: string;
+  node?: string;
+}
+
 /** The result type of each operation kind: `execute` is typed by it, so a mismatch will not compile. */
 export interface OperationResults {
   ping: { latencyMs: number };
@@ -66,6 +143,26 @@ export interface OperationResults {
   set: { written: true };
   delete: { deleted: number };
   expire: { applied: boolean };
+  rename: { renamed: boolean };
+  slowlog: SlowlogEntry[];
+  commandInfo: CommandDoc[];
+  hashScan: CollectionPage<FieldValue>;
+  hashSet: { created: boolean };
+  hashDelete: { removed: number };
+  listRange: CollectionPage<Uint8Array>;
+  listPush: { length: number };
+  listSet: { written: true };
+  listRemoveAt: { removed: boolean };
+  setScan: CollectionPage<Uint8Array>;
+  setAdd: { added: number };
+  setRemove: { removed: number };
+  zsetRange: CollectionPage<ScoredMember>;
+  zsetAdd: { created: boolean };
+  zsetRemove: { removed: number };
+  streamRange: CollectionPage<StreamEntry>;
+  streamAdd: { id: string };
+  streamDelete: { removed: number };
+  raw: { reply: RespValue };
 }
 
 export type ResultOf<O extends Operation> = OperationResults[O["kind"]];
