@@ -1,6 +1,9 @@
+import { join } from "node:path";
 import { OperationGate, type OperationSample, ProviderPool } from "@cachify/core";
 import { openStore, type Store } from "@cachify/store";
 import { HistoryFeed } from "./history-feed.ts";
+import { ManagedPolicySource } from "./managed-policy.ts";
+import { CombinedPolicies } from "./policies.ts";
 import { ProfileService } from "./profile-service.ts";
 import { createProvider } from "./provider-factory.ts";
 
@@ -12,17 +15,33 @@ export interface App {
   gate: OperationGate;
   profiles: ProfileService;
   pool: ProviderPool;
+  policies: CombinedPolicies;
+  managedPolicy: ManagedPolicySource;
   observers: ((s: OperationSample) => void)[];
   close(): Promise<void>;
 }
 
-export function openApp(options: { dataDir: string }): App {
+export interface AppOptions {
+  dataDir: string;
+  /** The managed policy file (default: $CACHIFY_MANAGED_POLICY, else managed-policy.json in the data folder). */
+  managedPolicyPath?: string;
+}
+
+export function openApp(options: AppOptions): App {
   const store = openStore(options.dataDir);
+  const managedPolicy = new ManagedPolicySource(
+    options.managedPolicyPath ??
+      process.env.CACHIFY_MANAGED_POLICY ??
+      join(options.dataDir, "managed-policy.json"),
+  );
+  const policies = new CombinedPolicies(store.policies, managedPolicy, (id) =>
+    store.profiles.get(id),
+  );
   const history = new HistoryFeed(store.history);
   const pool = new ProviderPool(createProvider);
   const observers: ((s: OperationSample) => void)[] = [];
-  const gate = new OperationGate({ providers: pool, history, policies: store.policies, observers });
-  const profiles = new ProfileService(store.profiles, store.policies, pool);
+  const gate = new OperationGate({ providers: pool, history, policies, observers });
+  const profiles = new ProfileService(store.profiles, policies, pool);
   let closed = false;
   return {
     dataDir: options.dataDir,
@@ -31,6 +50,8 @@ export function openApp(options: { dataDir: string }): App {
     gate,
     profiles,
     pool,
+    policies,
+    managedPolicy,
     observers,
     async close() {
       if (closed) return;

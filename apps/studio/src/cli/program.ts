@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { registerKeyCommands } from "./commands/keys.ts";
+import { registerPolicyCommands } from "./commands/policy.ts";
 import { registerProfileCommands } from "./commands/profile.ts";
 import { registerStudioCommand } from "./commands/studio.ts";
 import { registerTimelineCommand } from "./commands/timeline.ts";
@@ -39,6 +40,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerProfileCommands(program, ctx, run);
   registerKeyCommands(program, ctx, run);
+  registerPolicyCommands(program, ctx, run);
   registerTimelineCommand(program, ctx, run);
   registerStudioCommand(program, ctx, run);
   for (const c of program.commands) {

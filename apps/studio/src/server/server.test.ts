@@ -148,7 +148,7 @@ describe("studio HTTP API", () => {
       expect.objectContaining({ key: "api:one", type: "string", ttl: -1 }),
     ]);
     const put = await http(studio, "PUT", `/api/profiles/${id}/key`, {
-      body: { key: "api:two", value: "zwei", ttl: 60, confirm: { acknowledged: true } },
+      body: { key: "api:two", value: "zwei", ttl: 60 },
     });
     expect(put.status).toBe(200);
     const got = await http(studio, "GET", `/api/profiles/${id}/key?key=api:two`);
@@ -181,10 +181,30 @@ describe("studio HTTP API", () => {
     expect(refused.status).toBe(403);
     expect(refused.json().error.code).toBe("read-only");
     expect(await rawCommand(servers.redis.port, ["GET", "api:guarded"])).toBe("$4\r\norig\r\n");
+    const challenge = challenged.json().error.details;
+    expect(challenge).toMatchObject({ type: "api-prod", challengeId: expect.any(String) });
+    // A confirmation is bound to its operation: it does not work for another key.
+    await rawCommand(servers.redis.port, ["SET", "api:other", "x"]);
+    const replayed = await http(studio, "DELETE", `/api/profiles/${prod.id}/key?key=api:other`, {
+      body: { confirm: { challengeId: challenge.challengeId, typedName: "api-prod" } },
+    });
+    expect(replayed.status).toBe(428);
+    expect(replayed.json().error.message).toMatch(/different operation/);
+    const mistyped = await http(studio, "DELETE", `/api/profiles/${prod.id}/key?key=api:guarded`, {
+      body: { confirm: { challengeId: challenge.challengeId, typedName: "api-prd" } },
+    });
+    expect(mistyped.status).toBe(428);
+    expect(await rawCommand(servers.redis.port, ["GET", "api:guarded"])).toBe("$4\r\norig\r\n");
     const ok = await http(studio, "DELETE", `/api/profiles/${prod.id}/key?key=api:guarded`, {
-      body: { confirm: { typedName: "api-prod" } },
+      body: { confirm: { challengeId: challenge.challengeId, typedName: "api-prod" } },
     });
     expect(ok.json()).toEqual({ deleted: 1 });
+    // Used once: the same confirmation cannot be replayed.
+    await rawCommand(servers.redis.port, ["SET", "api:guarded", "again"]);
+    const again = await http(studio, "DELETE", `/api/profiles/${prod.id}/key?key=api:guarded`, {
+      body: { confirm: { challengeId: challenge.challengeId, typedName: "api-prod" } },
+    });
+    expect(again.status).toBe(428);
   });
 
   it("gives the timeline of operations without values", async () => {

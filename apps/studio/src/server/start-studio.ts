@@ -5,6 +5,7 @@ import { type App, openApp } from "../app/open-app.ts";
 import { errorHandler } from "./http-errors.ts";
 import { registerHistoryRoutes } from "./routes/history.ts";
 import { registerKeyRoutes } from "./routes/keys.ts";
+import { registerPolicyRoutes } from "./routes/policies.ts";
 import { registerProfileRoutes } from "./routes/profiles.ts";
 import { doorHook, makeDoor } from "./security.ts";
 import { findWebDist, registerStaticFiles } from "./static-files.ts";
@@ -47,6 +48,7 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
     registerProfileRoutes(server, app);
     registerKeyRoutes(server, app);
     registerHistoryRoutes(server, app);
+    registerPolicyRoutes(server, app);
     registerStaticFiles(server, findWebDist());
     await server.listen({ port: options.port ?? 0, host });
     const address = server.server.address();

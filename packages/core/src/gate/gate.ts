@@ -2,13 +2,15 @@ import { CachifyError, toCachifyError } from "../common/errors.ts";
 import { newId } from "../common/ids.ts";
 import { displayKey } from "../common/keys.ts";
 import { ChallengeRegistry } from "../guardrails/challenges.ts";
-import { type Confirmation, enforceGuardrail } from "../guardrails/confirmation.ts";
+import { type Confirmation, enforceGuardrail, requiredLevel } from "../guardrails/confirmation.ts";
 import { fingerprint } from "../guardrails/fingerprint.ts";
+import { keysToInspect, refineSpec } from "../guardrails/refine.ts";
 import type { HistoryEvent, Origin, Outcome } from "../history/event.ts";
 import { classify, type OperationSpec, operationKeys } from "../operations/classify.ts";
 import type { CommandDoc, Operation, ResultOf } from "../operations/operation.ts";
 import { classifyRaw, type RawSpec } from "../operations/raw-classify.ts";
 import { enforceReadOnly } from "../policy/read-only.ts";
+import type { CacheProvider } from "../ports/cache-provider.ts";
 import type { HistoryRepository, PolicyRepository } from "../ports/stores.ts";
 import type { ConnectionProfile } from "../profiles/profile.ts";
 import type { ProviderPool } from "./provider-pool.ts";
@@ -117,6 +119,8 @@ export class OperationGate {
           { details: { level: "plan-required", profile: profile.name } },
         );
       }
+      const provider = this.deps.providers.get(profile);
+      spec = await this.refine(profile, op, spec, provider);
       enforceGuardrail({
         profile,
         spec,
@@ -127,7 +131,6 @@ export class OperationGate {
         fingerprint: fingerprint(profile.id, op),
         challenges: this.challenges,
       });
-      const provider = this.deps.providers.get(profile);
       const operationId = newId("op");
       for (;;) {
         attempts++;
@@ -169,6 +172,34 @@ export class OperationGate {
     }
   }
 
+  /**
+   * Looks at the key's current state when it decides the guard level (overwrite or create). Only
+   * when a confirmation would be needed at all, and within the profile's timeout.
+   */
+  private async refine(
+    profile: ConnectionProfile,
+    op: Operation,
+    spec: OperationSpec,
+    provider: CacheProvider,
+  ): Promise<OperationSpec> {
+    const keys = keysToInspect(op);
+    if (keys.length === 0 || requiredLevel(profile, spec, false) === "none") return spec;
+    const controller = new AbortController();
+    const ticket = mintTicket({
+      operationId: newId("op"),
+      deadline: Date.now() + profile.timeoutMs,
+      signal: controller.signal,
+      attempt: 1,
+    });
+    const info = await withTimeout(
+      () => provider.execute({ kind: "describe", keys }, ticket),
+      profile.timeoutMs,
+      controller,
+      `checking "${profile.name}" before ${op.kind}`,
+    );
+    return refineSpec(op, spec, info);
+  }
+
   private finish(
     profile: ConnectionProfile,
     op: Operation,
@@ -207,7 +238,8 @@ export class OperationGate {
     }
     if (ctx.executionId) event.executionId = ctx.executionId;
     // The console's command name is safe to keep; its other arguments may be values.
-    if ("command" in spec) event.operation = `${spec.class} ${(spec as RawSpec).command.toUpperCase()}`;
+    if ("command" in spec)
+      event.operation = `${spec.class} ${(spec as RawSpec).command.toUpperCase()}`;
     if (error) {
       event.errorCode = error.code;
       if (error.errorClass) event.errorClass = error.errorClass;

@@ -25,13 +25,22 @@ export class ChallengeRegistry {
 
   issue(fields: Omit<Challenge, "challengeId" | "expiresAt">): Challenge {
     this.sweep();
-    const c: Challenge = { ...fields, challengeId: newId("chal"), expiresAt: this.now() + this.ttlMs };
+    const c: Challenge = {
+      ...fields,
+      challengeId: newId("chal"),
+      expiresAt: this.now() + this.ttlMs,
+    };
     this.open.set(c.challengeId, c);
     return c;
   }
 
   /** Checks and consumes. Returns why it does not fit, or undefined when it does. */
-  redeem(challengeId: string, profileId: string, fp: string, typed: string | undefined): string | undefined {
+  redeem(
+    challengeId: string,
+    profileId: string,
+    fp: string,
+    typed: string | undefined,
+  ): string | undefined {
     const c = this.open.get(challengeId);
     if (!c) return "This confirmation is unknown or was already used: confirm again.";
     if (c.expiresAt < this.now()) {

@@ -17,7 +17,11 @@ export interface Confirmation {
 export type GuardLevel = "none" | "confirm" | "typed-name";
 
 /** safety.md's table. Raw commands have their own row: any write or admin command is guarded. */
-export function requiredLevel(profile: ConnectionProfile, spec: OperationSpec, raw: boolean): GuardLevel {
+export function requiredLevel(
+  profile: ConnectionProfile,
+  spec: OperationSpec,
+  raw: boolean,
+): GuardLevel {
   if (spec.class === "read") return "none";
   if (raw) {
     if (profile.environment === "prod") return "typed-name";
@@ -54,7 +58,9 @@ export function enforceGuardrail(g: GuardInput): void {
     throw new CachifyError(
       "confirmation-required",
       `${wrong ? "The typed name does not match. " : ""}${g.what} on ${g.profile.environment} profile "${name}" ${
-        level === "typed-name" ? `needs the profile name: add --confirm "${name}"` : "needs confirmation"
+        level === "typed-name"
+          ? `needs the profile name: add --confirm "${name}"`
+          : "needs confirmation"
       }.`,
       { details: { level, profile: name, environment: g.profile.environment } },
     );

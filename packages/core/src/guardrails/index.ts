@@ -1,3 +1,4 @@
 export * from "./challenges.ts";
 export * from "./confirmation.ts";
 export * from "./fingerprint.ts";
+export * from "./refine.ts";

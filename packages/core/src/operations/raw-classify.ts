@@ -3,8 +3,24 @@ import type { CommandDoc } from "./operation.ts";
 
 /** Writes that leave the same state when repeated (safe to retry after an ambiguous outcome). */
 const IDEMPOTENT_WRITES = new Set([
-  "set", "mset", "del", "unlink", "expire", "pexpire", "expireat", "pexpireat", "persist",
-  "hset", "hmset", "hdel", "sadd", "srem", "zrem", "xdel", "setex", "psetex",
+  "set",
+  "mset",
+  "del",
+  "unlink",
+  "expire",
+  "pexpire",
+  "expireat",
+  "pexpireat",
+  "persist",
+  "hset",
+  "hmset",
+  "hdel",
+  "sadd",
+  "srem",
+  "zrem",
+  "xdel",
+  "setex",
+  "psetex",
 ]);
 
 /** Keyless commands that wipe many keys at once: wildcard destructive, only through a plan. */
@@ -38,10 +54,24 @@ export function classifyRaw(args: string[], doc: CommandDoc | undefined): RawSpe
   const cats = new Set(doc.categories.map((c) => c.toLowerCase()));
   const keyIndexes = keyPositions(doc, args.length);
   if (WIPE_ALL.has(command)) {
-    return { command, class: "destructive", idempotent: true, bulk: true, keyIndexes, reason: "empties a whole database" };
+    return {
+      command,
+      class: "destructive",
+      idempotent: true,
+      bulk: true,
+      keyIndexes,
+      reason: "empties a whole database",
+    };
   }
   if (flags.has("admin") || cats.has("@admin") || cats.has("@dangerous")) {
-    return { command, class: "admin", idempotent: false, bulk: false, keyIndexes, reason: "admin or dangerous command" };
+    return {
+      command,
+      class: "admin",
+      idempotent: false,
+      bulk: false,
+      keyIndexes,
+      reason: "admin or dangerous command",
+    };
   }
   if (flags.has("write") || cats.has("@write")) {
     return {
@@ -54,13 +84,34 @@ export function classifyRaw(args: string[], doc: CommandDoc | undefined): RawSpe
     };
   }
   if (flags.has("readonly") || cats.has("@read")) {
-    return { command, class: "read", idempotent: true, bulk: false, keyIndexes, reason: "read-only command" };
+    return {
+      command,
+      class: "read",
+      idempotent: true,
+      bulk: false,
+      keyIndexes,
+      reason: "read-only command",
+    };
   }
   // Connection and server commands that neither read nor write keys (PING, ECHO, TIME, INFO...).
   if (cats.has("@connection") || cats.has("@fast") || flags.has("loading") || flags.has("stale")) {
-    return { command, class: "read", idempotent: true, bulk: false, keyIndexes, reason: "touches no data" };
+    return {
+      command,
+      class: "read",
+      idempotent: true,
+      bulk: false,
+      keyIndexes,
+      reason: "touches no data",
+    };
   }
-  return { command, class: "admin", idempotent: false, bulk: false, keyIndexes, reason: "unclassified: treated as admin" };
+  return {
+    command,
+    class: "admin",
+    idempotent: false,
+    bulk: false,
+    keyIndexes,
+    reason: "unclassified: treated as admin",
+  };
 }
 
 function keyPositions(doc: CommandDoc, argc: number): number[] {

@@ -14,7 +14,7 @@ const ListQuery = z.object({
   cursor: z.string().optional(),
 });
 const Confirm = z
-  .object({ acknowledged: z.boolean().optional(), typedName: z.string().optional() })
+  .object({ challengeId: z.string().optional(), typedName: z.string().optional() })
   .optional();
 const SetBody = KeyRef.extend({
   value: z.string().optional(),

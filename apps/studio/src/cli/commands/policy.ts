@@ -1,0 +1,54 @@
+import type { Command } from "commander";
+import { PolicyService } from "../../app/policy-service.ts";
+import type { CliContext } from "../context.ts";
+import { table } from "../io.ts";
+import type { RunAction } from "../run-action.ts";
+
+export function registerPolicyCommands(program: Command, ctx: CliContext, run: RunAction): void {
+  const policy = program.command("policy").description("forced read-only policies");
+  const service = () => new PolicyService(ctx.open());
+
+  policy
+    .command("force-read-only <profiles...>")
+    .description("force profiles read-only: every change is refused, whatever the profile says")
+    .option("--reason <text>", "shown wherever the lock appears", "forced read-only")
+    .option("--json", "print JSON")
+    .action(
+      run(async (p, names: string[], o) => {
+        const views = service().force(names, o.reason);
+        p.result(
+          { policies: views },
+          () => `Forced read-only: ${views.map((v) => v.profile).join(", ")}.`,
+        );
+      }),
+    );
+
+  policy
+    .command("clear <profiles...>")
+    .description("remove the forced read-only policy (not the managed policy file's)")
+    .option("--json", "print JSON")
+    .action(
+      run(async (p, names: string[]) => {
+        const cleared = service().clear(names);
+        p.result({ cleared }, () => `Cleared: ${cleared.join(", ")}.`);
+      }),
+    );
+
+  policy
+    .command("list")
+    .description("list forced read-only profiles and why")
+    .option("--json", "print JSON")
+    .action(
+      run(async (p) => {
+        const views = service().list();
+        p.result({ policies: views }, () =>
+          views.length === 0
+            ? "No forced read-only policies."
+            : table([
+                ["PROFILE", "SOURCE", "REASON"],
+                ...views.map((v) => [v.profile, v.source, v.reason]),
+              ]),
+        );
+      }),
+    );
+}
