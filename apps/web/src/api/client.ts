@@ -1,0 +1,162 @@
+import type {
+  ApiErrorBody,
+  ApiErrorCode,
+  HistoryEvent,
+  KeysPage,
+  KeyValue,
+  NewProfile,
+  ProfileView,
+  ValueType,
+} from "./types.ts";
+
+/** Every failure of an API call: the server's `{error}` body, or a client-side stand-in. */
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+  readonly status: number;
+  readonly retryable: boolean;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(
+    code: ApiErrorCode,
+    message: string,
+    status: number,
+    options: { retryable?: boolean; details?: unknown } = {},
+  ) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+    this.status = status;
+    this.retryable = options.retryable ?? false;
+    this.details =
+      typeof options.details === "object" && options.details !== null
+        ? (options.details as Record<string, unknown>)
+        : undefined;
+  }
+}
+
+export function isApiError(e: unknown): e is ApiError {
+  return e instanceof ApiError;
+}
+
+type Query = Record<string, string | number | undefined>;
+
+interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+function withQuery(path: string, query: Query | undefined): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && value !== "") params.set(name, String(value));
+  }
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+function isErrorBody(v: unknown): v is ApiErrorBody {
+  if (typeof v !== "object" || v === null || !("error" in v)) return false;
+  const e = (v as { error: unknown }).error;
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    typeof (e as { code?: unknown }).code === "string" &&
+    typeof (e as { message?: unknown }).message === "string"
+  );
+}
+
+export async function request<T>(
+  method: string,
+  path: string,
+  { query, body, signal }: RequestOptions = {},
+): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(withQuery(path, query), {
+      method,
+      credentials: "same-origin",
+      headers: {
+        Accept: "application/json",
+        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      },
+      body: body === undefined ? null : JSON.stringify(body),
+      signal: signal ?? null,
+    });
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    throw new ApiError(
+      "network",
+      "Cannot reach the studio server. Check that `cachify studio` is still running, then retry.",
+      0,
+      { retryable: true },
+    );
+  }
+
+  const text = await res.text();
+  let data: unknown;
+  if (text !== "") {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+  }
+
+  if (!res.ok) {
+    if (isErrorBody(data)) {
+      const { code, message, retryable, details } = data.error;
+      throw new ApiError(code, message, res.status, { retryable, details });
+    }
+    throw new ApiError(
+      res.status === 401 ? "unauthorized" : "bad-response",
+      res.status === 401
+        ? "This window is not signed in to the studio. Open the link printed by `cachify studio` again."
+        : `The studio answered ${res.status} ${res.statusText || "without details"}.`,
+      res.status,
+    );
+  }
+  if (data === undefined && text !== "") {
+    throw new ApiError("bad-response", "The studio sent a reply that is not JSON.", res.status);
+  }
+  return data as T;
+}
+
+const enc = encodeURIComponent;
+
+/** The studio's HTTP API (docs/api.md), one function per route. */
+export const api = {
+  health: (signal?: AbortSignal) =>
+    request<{ ok: boolean; version: string }>("GET", "/api/health", { signal }),
+
+  profiles: (signal?: AbortSignal) =>
+    request<{ profiles: ProfileView[] }>("GET", "/api/profiles", { signal }),
+
+  createProfile: (input: NewProfile) =>
+    request<ProfileView>("POST", "/api/profiles", { body: input }),
+
+  testProfile: (id: string) =>
+    request<{ ok: true; latencyMs: number }>("POST", `/api/profiles/${enc(id)}/test`),
+
+  keys: (
+    id: string,
+    params: { match?: string; type?: ValueType | ""; count?: number; cursor?: string },
+    signal?: AbortSignal,
+  ) =>
+    request<KeysPage>("GET", `/api/profiles/${enc(id)}/keys`, {
+      query: {
+        match: params.match,
+        type: params.type || undefined,
+        count: params.count,
+        cursor: params.cursor,
+      },
+      signal,
+    }),
+
+  key: (id: string, keyBase64: string, signal?: AbortSignal) =>
+    request<KeyValue>("GET", `/api/profiles/${enc(id)}/key`, { query: { keyBase64 }, signal }),
+
+  history: (params: { profileId?: string; limit?: number }, signal?: AbortSignal) =>
+    request<{ events: HistoryEvent[] }>("GET", "/api/history", { query: params, signal }),
+};

@@ -1,0 +1,79 @@
+import { type ReactNode, useState } from "react";
+import { useProfiles } from "./api/hooks.ts";
+import { AddConnectionDialog } from "./components/add-connection-dialog.tsx";
+import { ConnectionRail } from "./components/connection-rail.tsx";
+import { ConnectionView } from "./components/connection-view.tsx";
+import { EmptyState } from "./components/empty-state.tsx";
+import { ErrorNotice } from "./components/error-notice.tsx";
+import { DatabaseIcon, PlusIcon } from "./components/icons.tsx";
+import { navigate, useRoute } from "./lib/route.ts";
+
+export function App() {
+  const route = useRoute();
+  const profiles = useProfiles();
+  const [adding, setAdding] = useState(false);
+  const active = profiles.data?.find((p) => p.id === route.profileId);
+  const openAdd = () => setAdding(true);
+
+  let main: ReactNode;
+  if (profiles.isPending) {
+    main = <p className="muted pad">Loading connections…</p>;
+  } else if (profiles.isError) {
+    main = (
+      <div className="pad">
+        <ErrorNotice
+          title="Could not load the connections"
+          error={profiles.error}
+          onRetry={() => void profiles.refetch()}
+        />
+      </div>
+    );
+  } else if (profiles.data.length === 0) {
+    main = (
+      <EmptyState
+        icon={<DatabaseIcon size={40} />}
+        title="Connect your first cache"
+        action={
+          <button type="button" className="btn btn-primary" onClick={openAdd}>
+            <PlusIcon />
+            Add your first connection
+          </button>
+        }
+      >
+        <p>
+          Point the studio at a Redis or Memcached server, for example{" "}
+          <code>redis://127.0.0.1:6379</code>. Mark it as dev, staging or prod so the studio can
+          guard it accordingly.
+        </p>
+      </EmptyState>
+    );
+  } else if (active) {
+    main = <ConnectionView key={active.id} profile={active} tab={route.tab} />;
+  } else {
+    main = (
+      <EmptyState title={route.profileId ? "That connection is gone" : "Pick a connection"}>
+        <p>
+          {route.profileId ? "It may have been removed from another window or the CLI. " : ""}
+          Choose one from the list on the left, or add a new one.
+        </p>
+      </EmptyState>
+    );
+  }
+
+  return (
+    <div className="app">
+      <ConnectionRail
+        profiles={profiles.data}
+        activeId={active?.id}
+        tab={route.tab}
+        onAdd={openAdd}
+      />
+      <main className="main">{main}</main>
+      <AddConnectionDialog
+        open={adding}
+        onClose={() => setAdding(false)}
+        onCreated={(p) => navigate({ profileId: p.id, tab: "browser" })}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+import type { ProfileView } from "../api/types.ts";
+import { ENV_LABEL, ENV_ORDER } from "../lib/format.ts";
+import { profileAddress } from "../lib/profile.ts";
+import { routeHref, type Tab } from "../lib/route.ts";
+import { type ThemeChoice, useTheme } from "../lib/theme.ts";
+import { PlusIcon } from "./icons.tsx";
+import { ReadOnlyLock } from "./read-only-lock.tsx";
+
+export function ConnectionRail({
+  profiles,
+  activeId,
+  tab,
+  onAdd,
+}: {
+  profiles: ProfileView[] | undefined;
+  activeId: string | undefined;
+  tab: Tab;
+  onAdd: () => void;
+}) {
+  const [theme, setTheme] = useTheme();
+  const groups = ENV_ORDER.map((env) => ({
+    env,
+    items: (profiles ?? [])
+      .filter((p) => p.environment === env)
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  })).filter((g) => g.items.length > 0);
+
+  return (
+    <nav className="rail" aria-label="Connections">
+      <div className="rail-head">
+        <span className="brand">Cachify Studio</span>
+      </div>
+      <div className="rail-actions">
+        <button type="button" className="btn btn-block" onClick={onAdd}>
+          <PlusIcon />
+          Add connection
+        </button>
+      </div>
+      <div className="rail-list">
+        {groups.map(({ env, items }) => (
+          <section key={env} className={`rail-group env-${env}`} aria-label={ENV_LABEL[env]}>
+            <h2 className="rail-group-title">{ENV_LABEL[env]}</h2>
+            <ul>
+              {items.map((p) => (
+                <li key={p.id}>
+                  <a
+                    className="rail-item"
+                    href={routeHref({ profileId: p.id, tab })}
+                    aria-current={p.id === activeId ? "page" : undefined}
+                    title={`${p.name} · ${p.engine} · ${profileAddress(p)}`}
+                    style={p.color ? { ["--item-color" as string]: p.color } : undefined}
+                  >
+                    <span className="rail-swatch" aria-hidden="true" />
+                    <span className="rail-name">{p.name}</span>
+                    <ReadOnlyLock profile={p} />
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))}
+      </div>
+      <div className="rail-foot">
+        <label className="field-inline">
+          <span>Theme</span>
+          <select value={theme} onChange={(e) => setTheme(e.target.value as ThemeChoice)}>
+            <option value="system">System</option>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
+          </select>
+        </label>
+      </div>
+    </nav>
+  );
+}

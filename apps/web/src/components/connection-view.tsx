@@ -1,0 +1,75 @@
+import { type KeyboardEvent, useRef, useState } from "react";
+import type { ProfileView } from "../api/types.ts";
+import { navigate, TABS, type Tab } from "../lib/route.ts";
+import { HistoryView } from "./history-view.tsx";
+import { KeyBrowser } from "./key-browser.tsx";
+import { ProdBar, TopBar } from "./top-bar.tsx";
+
+const TAB_LABEL: Record<Tab, string> = { browser: "Browser", history: "History" };
+
+/** One connection: prod bar, top bar, and its tabs. Visited tabs stay mounted to keep their state. */
+export function ConnectionView({ profile, tab }: { profile: ProfileView; tab: Tab }) {
+  const [visited, setVisited] = useState<Set<Tab>>(() => new Set([tab]));
+  if (!visited.has(tab)) setVisited(new Set([...visited, tab]));
+  const tabRefs = useRef<Partial<Record<Tab, HTMLButtonElement | null>>>({});
+
+  const go = (t: Tab) => navigate({ profileId: profile.id, tab: t });
+  const onKeyDown = (e: KeyboardEvent) => {
+    const i = TABS.indexOf(tab);
+    let next: Tab | undefined;
+    if (e.key === "ArrowRight") next = TABS[(i + 1) % TABS.length];
+    if (e.key === "ArrowLeft") next = TABS[(i - 1 + TABS.length) % TABS.length];
+    if (e.key === "Home") next = TABS[0];
+    if (e.key === "End") next = TABS[TABS.length - 1];
+    if (next) {
+      e.preventDefault();
+      go(next);
+      tabRefs.current[next]?.focus();
+    }
+  };
+
+  return (
+    <section className={`connection env-${profile.environment}`} aria-label={profile.name}>
+      <ProdBar profile={profile} />
+      <TopBar profile={profile} />
+      <div className="tabs" role="tablist" aria-label="Connection views" onKeyDown={onKeyDown}>
+        {TABS.map((t) => (
+          <button
+            key={t}
+            ref={(el) => {
+              tabRefs.current[t] = el;
+            }}
+            type="button"
+            role="tab"
+            id={`tab-${t}`}
+            aria-selected={t === tab}
+            aria-controls={`panel-${t}`}
+            tabIndex={t === tab ? 0 : -1}
+            className="tab"
+            onClick={() => go(t)}
+          >
+            {TAB_LABEL[t]}
+          </button>
+        ))}
+      </div>
+      {TABS.map((t) =>
+        visited.has(t) ? (
+          <div
+            key={t}
+            role="tabpanel"
+            id={`panel-${t}`}
+            aria-labelledby={`tab-${t}`}
+            className="tabpanel"
+            hidden={t !== tab}
+          >
+            {t === "browser" ? (
+              <KeyBrowser profile={profile} active={t === tab} />
+            ) : (
+              <HistoryView profile={profile} active={t === tab} />
+            )}
+          </div>
+        ) : null,
+      )}
+    </section>
+  );
+}

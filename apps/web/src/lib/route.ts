@@ -1,0 +1,38 @@
+import { useEffect, useState } from "react";
+
+/** Where the window is, kept in the URL hash so a reload (or a link) lands in the same place. */
+export type Tab = "browser" | "history";
+export const TABS: readonly Tab[] = ["browser", "history"];
+
+export interface Route {
+  profileId?: string;
+  tab: Tab;
+}
+
+export function parseHash(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
+  if (parts[0] === "c" && parts[1]) {
+    const tab = TABS.includes(parts[2] as Tab) ? (parts[2] as Tab) : "browser";
+    return { profileId: parts[1], tab };
+  }
+  return { tab: "browser" };
+}
+
+export function routeHref(route: Route): string {
+  return route.profileId ? `#/c/${encodeURIComponent(route.profileId)}/${route.tab}` : "#/";
+}
+
+export function navigate(route: Route): void {
+  const href = routeHref(route);
+  if (location.hash !== href) location.hash = href;
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseHash(location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(parseHash(location.hash));
+    window.addEventListener("hashchange", onChange);
+    return () => window.removeEventListener("hashchange", onChange);
+  }, []);
+  return route;
+}
