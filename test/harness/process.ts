@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -45,9 +45,29 @@ export class ManagedProcess {
     return this.output;
   }
 
-  /** Freezes the process (SIGSTOP): it keeps its sockets but answers nothing. */
+  /**
+   * Freezes the process (SIGSTOP): it keeps its sockets but answers nothing. Returns once every
+   * thread is really stopped (SIGSTOP is asynchronous; a server could otherwise answer once more).
+   */
   pause(): void {
     process.kill(this.pid, "SIGSTOP");
+    const deadline = Date.now() + 2000;
+    while (Date.now() < deadline && !this.allThreadsStopped()) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+    }
+  }
+
+  private allThreadsStopped(): boolean {
+    try {
+      const tasks = readdirSync(`/proc/${this.pid}/task`);
+      return tasks.every((t) => {
+        const stat = readFileSync(`/proc/${this.pid}/task/${t}/stat`, "utf8");
+        const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+        return state === "T" || state === "t";
+      });
+    } catch {
+      return true; // no /proc (not Linux): best effort
+    }
   }
 
   resume(): void {
@@ -58,9 +78,12 @@ export class ManagedProcess {
     const child = this.child;
     if (!child || !this.alive) return;
     const exited = new Promise<void>((r) => child.once("exit", () => r()));
-    try {
-      process.kill(child.pid!, "SIGCONT");
-    } catch {}
+    // SIGKILL ends a stopped process too; other signals need it running (without a last word).
+    if (signal !== "SIGKILL") {
+      try {
+        process.kill(child.pid!, "SIGCONT");
+      } catch {}
+    }
     child.kill(signal);
     await exited;
   }

@@ -1,4 +1,4 @@
 export { type App, openApp } from "./app/open-app.ts";
 export type { CliIo } from "./cli/io.ts";
-export { runCli } from "./cli/program.ts";
+export { createProgram, runCli } from "./cli/program.ts";
 export { type RunningStudio, type StudioOptions, startStudio } from "./server/start-studio.ts";

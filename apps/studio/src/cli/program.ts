@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { registerExecCommand } from "./commands/exec.ts";
 import { registerKeyCommands } from "./commands/keys.ts";
 import { registerPolicyCommands } from "./commands/policy.ts";
 import { registerProfileCommands } from "./commands/profile.ts";
@@ -18,14 +19,11 @@ export const processIo: CliIo = {
   env: process.env,
 };
 
-/** Runs one CLI invocation and returns its exit code (cli.md); never calls process.exit itself. */
-export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
-  let exitCode: number = EXIT.ok;
+/** Builds the command tree; actions report their exit code through `setExit`. */
+export function createProgram(io: CliIo, setExit: (code: number) => void) {
   const program = new Command("cachify");
   const ctx = new CliContext(io, () => program.opts());
-  const run = makeRunAction(ctx, (code) => {
-    exitCode = code;
-  });
+  const run = makeRunAction(ctx, setExit);
   program
     .description(
       "Cachify Studio: Redis and Memcached, safely. Every command passes the same gate as the studio.",
@@ -40,13 +38,24 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerProfileCommands(program, ctx, run);
   registerKeyCommands(program, ctx, run);
+  registerExecCommand(program, ctx, run);
   registerPolicyCommands(program, ctx, run);
   registerTimelineCommand(program, ctx, run);
   registerStudioCommand(program, ctx, run);
-  for (const c of program.commands) {
+  const override = (c: Command) => {
     c.exitOverride();
-    for (const s of c.commands) s.exitOverride();
-  }
+    c.commands.forEach(override);
+  };
+  override(program);
+  return { program, ctx };
+}
+
+/** Runs one CLI invocation and returns its exit code (cli.md); never calls process.exit itself. */
+export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const { program, ctx } = createProgram(io, (code) => {
+    exitCode = code;
+  });
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (e) {

@@ -3,6 +3,7 @@ import websocket from "@fastify/websocket";
 import Fastify from "fastify";
 import { type App, openApp } from "../app/open-app.ts";
 import { errorHandler } from "./http-errors.ts";
+import { registerConsoleRoutes } from "./routes/console.ts";
 import { registerHistoryRoutes } from "./routes/history.ts";
 import { registerKeyRoutes } from "./routes/keys.ts";
 import { registerPolicyRoutes } from "./routes/policies.ts";
@@ -23,6 +24,8 @@ export interface RunningStudio {
   port: number;
   token: string;
   app: App;
+  /** Every route served, "METHOD /path" (the entry-point test enumerates them). */
+  routes: string[];
   close(): Promise<void>;
 }
 
@@ -41,6 +44,10 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
   try {
     await server.register(websocket);
     server.setErrorHandler(errorHandler);
+    const routes: string[] = [];
+    server.addHook("onRoute", (r) => {
+      for (const m of [r.method].flat()) if (m !== "HEAD") routes.push(`${m} ${r.url}`);
+    });
     // The port is only known after listen; the hook reads the door lazily.
     let door = makeDoor(token, options.port ?? 0);
     server.addHook("onRequest", (req, reply) => doorHook(door)(req, reply));
@@ -49,6 +56,7 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
     registerKeyRoutes(server, app);
     registerHistoryRoutes(server, app);
     registerPolicyRoutes(server, app);
+    registerConsoleRoutes(server, app);
     registerStaticFiles(server, findWebDist());
     await server.listen({ port: options.port ?? 0, host });
     const address = server.server.address();
@@ -60,6 +68,7 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
       port,
       token,
       app,
+      routes,
       async close() {
         await server.close();
         await app.close();

@@ -6,7 +6,12 @@ import { type Confirmation, enforceGuardrail, requiredLevel } from "../guardrail
 import { fingerprint } from "../guardrails/fingerprint.ts";
 import { keysToInspect, refineSpec } from "../guardrails/refine.ts";
 import type { HistoryEvent, Origin, Outcome } from "../history/event.ts";
-import { classify, type OperationSpec, operationKeys } from "../operations/classify.ts";
+import {
+  classify,
+  OPERATION_SPECS,
+  type OperationSpec,
+  operationKeys,
+} from "../operations/classify.ts";
 import type { CommandDoc, Operation, ResultOf } from "../operations/operation.ts";
 import { classifyRaw, type RawSpec } from "../operations/raw-classify.ts";
 import { enforceReadOnly } from "../policy/read-only.ts";
@@ -107,7 +112,8 @@ export class OperationGate {
   ): Promise<ResultOf<O>> {
     const started = performance.now();
     let spec: OperationSpec = classify(op);
-    let attempts = 0;
+    // Attempts of this operation, the pre-check included: all bounded by one retry policy.
+    const counter = { attempts: 0 };
     try {
       spec = await this.classify(profile, op, ctx);
       const what = "command" in spec ? (spec as RawSpec).command.toUpperCase() : op.kind;
@@ -120,7 +126,7 @@ export class OperationGate {
         );
       }
       const provider = this.deps.providers.get(profile);
-      spec = await this.refine(profile, op, spec, provider);
+      spec = await this.refine(profile, op, spec, provider, ctx, counter);
       enforceGuardrail({
         profile,
         spec,
@@ -131,34 +137,9 @@ export class OperationGate {
         fingerprint: fingerprint(profile.id, op),
         challenges: this.challenges,
       });
-      const operationId = newId("op");
-      for (;;) {
-        attempts++;
-        const controller = new AbortController();
-        const onOuterAbort = () => controller.abort(ctx.signal?.reason);
-        ctx.signal?.addEventListener("abort", onOuterAbort, { once: true });
-        try {
-          const ticket = mintTicket({
-            operationId,
-            deadline: Date.now() + profile.timeoutMs,
-            signal: controller.signal,
-            attempt: attempts,
-          });
-          const result = await withTimeout(
-            () => provider.execute(op, ticket),
-            profile.timeoutMs,
-            controller,
-            `${op.kind} on "${profile.name}"`,
-          );
-          this.finish(profile, op, spec, ctx, started, attempts, "ok");
-          return result;
-        } catch (e) {
-          if (ctx.signal?.aborted || !shouldRetry(e, spec, profile.retry, attempts)) throw e;
-          await this.sleep(backoffDelay(profile.retry, attempts + 1), ctx.signal);
-        } finally {
-          ctx.signal?.removeEventListener("abort", onOuterAbort);
-        }
-      }
+      const result = await this.attempt(profile, spec, op, provider, ctx, counter);
+      this.finish(profile, op, spec, ctx, started, counter.attempts, "ok");
+      return result;
     } catch (e) {
       const err = toCachifyError(e);
       const outcome: Outcome =
@@ -167,7 +148,7 @@ export class OperationGate {
           : err.code === "timeout"
             ? "timeout"
             : "error";
-      this.finish(profile, op, spec, ctx, started, attempts, outcome, err);
+      this.finish(profile, op, spec, ctx, started, counter.attempts, outcome, err);
       throw err;
     }
   }
@@ -181,23 +162,60 @@ export class OperationGate {
     op: Operation,
     spec: OperationSpec,
     provider: CacheProvider,
+    ctx: GateContext,
+    counter: { attempts: number },
   ): Promise<OperationSpec> {
     const keys = keysToInspect(op);
     if (keys.length === 0 || requiredLevel(profile, spec, false) === "none") return spec;
-    const controller = new AbortController();
-    const ticket = mintTicket({
-      operationId: newId("op"),
-      deadline: Date.now() + profile.timeoutMs,
-      signal: controller.signal,
-      attempt: 1,
-    });
-    const info = await withTimeout(
-      () => provider.execute({ kind: "describe", keys }, ticket),
-      profile.timeoutMs,
-      controller,
-      `checking "${profile.name}" before ${op.kind}`,
+    const info = await this.attempt(
+      profile,
+      OPERATION_SPECS.describe,
+      { kind: "describe", keys },
+      provider,
+      ctx,
+      counter,
     );
     return refineSpec(op, spec, info);
+  }
+
+  /**
+   * Timeout and retry stage: one provider call per attempt, each bounded by the profile timeout,
+   * repeated per the profile's retry policy (never after an ambiguous outcome unless idempotent).
+   */
+  private async attempt<O extends Operation>(
+    profile: ConnectionProfile,
+    spec: OperationSpec,
+    op: O,
+    provider: CacheProvider,
+    ctx: GateContext,
+    counter: { attempts: number },
+  ): Promise<ResultOf<O>> {
+    const operationId = newId("op");
+    for (;;) {
+      counter.attempts++;
+      const controller = new AbortController();
+      const onOuterAbort = () => controller.abort(ctx.signal?.reason);
+      ctx.signal?.addEventListener("abort", onOuterAbort, { once: true });
+      try {
+        const ticket = mintTicket({
+          operationId,
+          deadline: Date.now() + profile.timeoutMs,
+          signal: controller.signal,
+          attempt: counter.attempts,
+        });
+        return await withTimeout(
+          () => provider.execute(op, ticket),
+          profile.timeoutMs,
+          controller,
+          `${op.kind} on "${profile.name}"`,
+        );
+      } catch (e) {
+        if (ctx.signal?.aborted || !shouldRetry(e, spec, profile.retry, counter.attempts)) throw e;
+        await this.sleep(backoffDelay(profile.retry, counter.attempts + 1), ctx.signal);
+      } finally {
+        ctx.signal?.removeEventListener("abort", onOuterAbort);
+      }
+    }
   }
 
   private finish(

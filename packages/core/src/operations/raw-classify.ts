@@ -40,7 +40,7 @@ export interface RawSpec extends OperationSpec {
  */
 export function classifyRaw(args: string[], doc: CommandDoc | undefined): RawSpec {
   const command = (args[0] ?? "").toLowerCase();
-  if (!doc || !doc.known) {
+  if (!doc?.known) {
     return {
       command,
       class: "admin",

@@ -1,0 +1,73 @@
+import {
+  badInput,
+  type Confirmation,
+  type ConnectionProfile,
+  keyFromText,
+  type Origin,
+} from "@cachify/core";
+import type { App } from "./open-app.ts";
+import { replyToJson, replyToText } from "./resp-format.ts";
+
+/** Splits a console line like redis-cli does: spaces separate, quotes group, \xHH escapes. */
+export function splitCommandLine(line: string): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let i = 0;
+  while (i < line.length) {
+    while (line[i] === " " || line[i] === "\t") i++;
+    if (i >= line.length) break;
+    const bytes: number[] = [];
+    const quote = line[i] === '"' || line[i] === "'" ? line[i++] : undefined;
+    for (;;) {
+      if (i >= line.length) {
+        if (quote) throw badInput(`Unbalanced ${quote} in the command: close the quote.`);
+        break;
+      }
+      const c = line[i]!;
+      if (quote && c === quote) {
+        i++;
+        break;
+      }
+      if (!quote && (c === " " || c === "\t")) break;
+      if (quote === '"' && c === "\\" && i + 1 < line.length) {
+        const n = line[i + 1]!;
+        if (n === "x" && /^[0-9a-fA-F]{2}$/.test(line.slice(i + 2, i + 4))) {
+          bytes.push(Number.parseInt(line.slice(i + 2, i + 4), 16));
+          i += 4;
+          continue;
+        }
+        const esc: Record<string, number> = { n: 10, r: 13, t: 9, "\\": 92, '"': 34 };
+        if (esc[n] !== undefined) {
+          bytes.push(esc[n]);
+          i += 2;
+          continue;
+        }
+      }
+      bytes.push(...keyFromText(c));
+      i++;
+    }
+    out.push(new Uint8Array(bytes));
+  }
+  return out;
+}
+
+/** The console: one raw command through the gate, classified from the server's command table. */
+export async function runConsoleCommand(
+  app: App,
+  profile: ConnectionProfile,
+  args: Uint8Array[],
+  origin: Origin,
+  confirmation: Confirmation | undefined,
+) {
+  if (profile.engine !== "redis") {
+    throw badInput(
+      "The console runs Redis commands; Memcached profiles use the key browser and the CLI.",
+    );
+  }
+  if (args.length === 0) throw badInput("Type a command, e.g. GET mykey.");
+  const { reply } = await app.gate.run(
+    profile,
+    { kind: "raw", args },
+    { origin, ...(confirmation ? { confirmation } : {}) },
+  );
+  return { reply: replyToJson(reply), text: replyToText(reply) };
+}

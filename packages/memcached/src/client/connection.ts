@@ -1,0 +1,187 @@
+import { connect, type Socket } from "node:net";
+import {
+  closedError,
+  connectTimeoutError,
+  droppedError,
+  lostAfterSendError,
+  notConnectedError,
+  protocolError,
+  socketReason,
+} from "./engine-errors.ts";
+import { ProtocolError, type Reply } from "./replies.ts";
+import { ReplyReader } from "./reply-reader.ts";
+import type { Request } from "./requests.ts";
+
+export interface ConnectionOptions {
+  host: string;
+  port: number;
+  connectTimeoutMs: number;
+}
+
+interface Pending {
+  request: Request;
+  resolve(reply: Reply): void;
+  reject(error: unknown): void;
+}
+
+/** `host:port`, with an IPv6 address in brackets. */
+export function formatAddress(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * One TCP connection to one memcached server, speaking the text/meta protocol.
+ *
+ * - Lazy: the socket opens on first use, bounded by the connect timeout.
+ * - Pipelined: requests are written at once and their replies matched in order (a FIFO of
+ *   pending replies), which is how memcached answers on a connection.
+ * - Never resends: when the socket breaks, every pending request fails (ambiguous when the
+ *   connection was up, since the server may have run it) and the next request opens a new socket.
+ * - Abort: when a caller's signal fires while its requests are pending, the socket is destroyed
+ *   (memcached cannot cancel a request), so their replies can never be mistaken for another's.
+ */
+export class MemcachedConnection {
+  readonly address: string;
+  private socket: Socket | undefined;
+  private connected = false;
+  private closed = false;
+  private connectTimer: NodeJS.Timeout | undefined;
+  private readonly pending: Pending[] = [];
+  private readonly reader = new ReplyReader();
+
+  constructor(private readonly options: ConnectionOptions) {
+    this.address = formatAddress(options.host, options.port);
+  }
+
+  /** Sends one request. Error replies (SERVER_ERROR...) are returned, not thrown. */
+  async request(request: Request, signal?: AbortSignal): Promise<Reply> {
+    const [reply] = await this.pipeline([request], signal);
+    return reply!;
+  }
+
+  /**
+   * Writes all requests in one go and resolves with their replies in order. Rejects with a
+   * CachifyError when the connection fails or the signal aborts.
+   */
+  pipeline(requests: Request[], signal?: AbortSignal): Promise<Reply[]> {
+    if (this.closed) return Promise.reject(closedError(this.address));
+    if (signal?.aborted) return Promise.reject(droppedError(this.address, false));
+    if (requests.length === 0) return Promise.resolve([]);
+    const socket = this.open();
+    const mine = new Set<Pending>();
+    const replies = requests.map(
+      (request) =>
+        new Promise<Reply>((resolve, reject) => {
+          const entry: Pending = { request, resolve, reject };
+          mine.add(entry);
+          this.pending.push(entry);
+        }),
+    );
+    socket.write(
+      requests.length === 1 ? requests[0]!.bytes : Buffer.concat(requests.map((r) => r.bytes)),
+    );
+    const all = Promise.all(replies);
+    if (!signal) return all;
+    const onAbort = () => {
+      if (this.socket === socket && this.pending.some((p) => mine.has(p))) {
+        this.fail(socket, droppedError(this.address, this.connected));
+      }
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    return all.finally(() => signal.removeEventListener("abort", onAbort));
+  }
+
+  /** Closes the socket; pending requests fail with a connection error. Further use fails. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.socket) this.fail(this.socket, closedError(this.address));
+  }
+
+  /** True while a socket is open or opening (for tests and diagnostics). */
+  get isOpen(): boolean {
+    return this.socket !== undefined;
+  }
+
+  private open(): Socket {
+    if (this.socket) return this.socket;
+    const { host, port, connectTimeoutMs } = this.options;
+    const socket = connect({ host, port });
+    socket.setNoDelay(true);
+    this.socket = socket;
+    this.connected = false;
+    this.connectTimer = setTimeout(
+      () => this.fail(socket, connectTimeoutError(this.address, connectTimeoutMs)),
+      connectTimeoutMs,
+    );
+    socket.once("connect", () => {
+      if (this.socket !== socket) return;
+      clearTimeout(this.connectTimer);
+      this.connected = true;
+      socket.setKeepAlive(true, 30_000);
+    });
+    socket.on("data", (chunk: Buffer) => this.onData(socket, chunk));
+    socket.on("error", (e) => {
+      const reason = socketReason(e);
+      this.fail(
+        socket,
+        this.connected
+          ? lostAfterSendError(this.address, reason, e)
+          : notConnectedError(this.address, reason, e),
+      );
+    });
+    socket.on("close", () => {
+      const reason = "the server closed the connection";
+      this.fail(
+        socket,
+        this.connected
+          ? lostAfterSendError(this.address, reason)
+          : notConnectedError(this.address, reason),
+      );
+    });
+    return socket;
+  }
+
+  private onData(socket: Socket, chunk: Buffer): void {
+    if (this.socket !== socket) return;
+    this.reader.push(chunk);
+    for (;;) {
+      const head = this.pending[0];
+      if (!head) {
+        if (this.reader.buffered > 0) {
+          this.fail(socket, protocolError(this.address, "a reply nobody asked for"));
+        }
+        return;
+      }
+      let reply: Reply | undefined;
+      try {
+        reply = this.reader.read(head.request.shape, head.request.onLine);
+      } catch (e) {
+        this.fail(socket, e instanceof ProtocolError ? protocolError(this.address, e.message) : e);
+        return;
+      }
+      if (!reply) return;
+      this.pending.shift();
+      head.resolve(reply);
+      if (reply.kind === "error" && (reply.type === "ERROR" || reply.type === "CLIENT_ERROR")) {
+        // After a rejected command the server may read the rest of our bytes as new commands;
+        // replies could no longer be matched to requests, so start over on a fresh socket.
+        this.fail(
+          socket,
+          lostAfterSendError(this.address, "reset after memcached rejected an earlier request"),
+        );
+        return;
+      }
+    }
+  }
+
+  /** Drops the socket and fails everything pending on it with `error`. */
+  private fail(socket: Socket, error: unknown): void {
+    if (this.socket !== socket) return;
+    this.socket = undefined;
+    this.connected = false;
+    clearTimeout(this.connectTimer);
+    socket.destroy();
+    this.reader.reset();
+    for (const p of this.pending.splice(0)) p.reject(error);
+  }
+}

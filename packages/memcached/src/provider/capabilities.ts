@@ -1,0 +1,26 @@
+import type { Capabilities } from "@cachify/core";
+
+export function memcachedCapabilities(): Capabilities {
+  return {
+    engine: "memcached",
+    scan: false,
+    types: ["string"],
+    ttlRead: true,
+    ttlWrite: true,
+    dumpRestore: false,
+    keyListing: "best-effort",
+    stats: true,
+    cluster: false,
+    reasons: {
+      scan:
+        "Memcached has no SCAN command: keys are listed with lru_crawler metadump instead, " +
+        "one whole server at a time.",
+      types: "Memcached stores only byte strings (with 32-bit client flags).",
+      dumpRestore:
+        "Memcached has no DUMP/RESTORE: a snapshot keeps the value, its client flags and its TTL.",
+      keyListing:
+        "Keys are listed with lru_crawler metadump, which walks the cache while it changes: not a " +
+        "point-in-time snapshot. Servers started with -X refuse it.",
+    },
+  };
+}

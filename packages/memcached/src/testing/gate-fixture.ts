@@ -1,0 +1,75 @@
+import {
+  buildProfile,
+  type ConnectionProfile,
+  type ForcedReadOnlyPolicy,
+  type HistoryEvent,
+  type HistoryRepository,
+  type Operation,
+  OperationGate,
+  type PolicyRepository,
+  ProviderPool,
+  type ResultOf,
+} from "@cachify/core";
+import { createMemcachedProvider, type MemcachedProvider } from "../provider/memcached-provider.ts";
+
+/** In-memory history for tests: keeps every event in order. */
+export class MemoryHistory implements HistoryRepository {
+  readonly events: HistoryEvent[] = [];
+  append(event: HistoryEvent): void {
+    this.events.push(event);
+  }
+  list(): HistoryEvent[] {
+    return [...this.events];
+  }
+}
+
+/** In-memory policies for tests. */
+export class MemoryPolicies implements PolicyRepository {
+  private readonly forced = new Map<string, ForcedReadOnlyPolicy>();
+  forcedReadOnly(profileId: string): ForcedReadOnlyPolicy | undefined {
+    return this.forced.get(profileId);
+  }
+  listForced(): ForcedReadOnlyPolicy[] {
+    return [...this.forced.values()];
+  }
+  force(policy: ForcedReadOnlyPolicy): void {
+    this.forced.set(policy.profileId, policy);
+  }
+  clear(profileId: string): boolean {
+    return this.forced.delete(profileId);
+  }
+}
+
+/**
+ * A real operation gate over the memcached provider, as the app builds it: tests drive the
+ * provider only through `run`, so every operation carries a real gate ticket.
+ */
+export class GateFixture {
+  readonly providers = new ProviderPool(createMemcachedProvider);
+  readonly history = new MemoryHistory();
+  readonly gate = new OperationGate({
+    providers: this.providers,
+    history: this.history,
+    policies: new MemoryPolicies(),
+  });
+
+  profile(url: string, extra: Record<string, unknown> = {}): ConnectionProfile {
+    return buildProfile({ name: `test ${url}`, url, ...extra });
+  }
+
+  /** Runs an operation through the gate (destructive ones confirmed, as a user would). */
+  run<O extends Operation>(profile: ConnectionProfile, op: O): Promise<ResultOf<O>> {
+    return this.gate.run(profile, op, { origin: "test", confirmation: { acknowledged: true } });
+  }
+
+  provider(profile: ConnectionProfile): MemcachedProvider {
+    return this.providers.get(profile) as MemcachedProvider;
+  }
+
+  close(): Promise<void> {
+    return this.providers.closeAll();
+  }
+}
+
+/** Text to key bytes. */
+export const k = (text: string): Uint8Array => new TextEncoder().encode(text);

@@ -1,0 +1,163 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type CliIo, createProgram, type RunningStudio, startStudio } from "@cachify/studio";
+import type { Command } from "commander";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { rawCommand } from "../harness/index.ts";
+import { cliSandbox } from "../support/cli.ts";
+
+/**
+ * Every entry point that can change a cache, enumerated from the running studio and the CLI's
+ * command tree. A new mutating route or command that is not listed here fails this test; each
+ * listed one is proven refused under forced read-only (403 / exit 3) and challenged on prod
+ * without a confirmation (428 / exit 4), with the key on the server unchanged.
+ */
+const KEY = "ep:guarded";
+
+type ApiCall = (id: string) => { method: string; url: string; body?: unknown };
+const API_CACHE_MUTATIONS: Record<string, ApiCall> = {
+  "PUT /api/profiles/:id/key": (id) => ({
+    method: "PUT",
+    url: `/api/profiles/${id}/key`,
+    body: { key: KEY, value: "changed" },
+  }),
+  "DELETE /api/profiles/:id/key": (id) => ({
+    method: "DELETE",
+    url: `/api/profiles/${id}/key?key=${KEY}`,
+  }),
+  "POST /api/profiles/:id/command": (id) => ({
+    method: "POST",
+    url: `/api/profiles/${id}/command`,
+    body: { line: `SET ${KEY} changed` },
+  }),
+};
+/** Non-GET routes that do not change a cache, and why. */
+const API_OTHER: Record<string, string> = {
+  "POST /api/profiles": "creates a profile in the local store",
+  "PUT /api/profiles/:id": "edits a profile in the local store",
+  "DELETE /api/profiles/:id": "removes a profile from the local store",
+  "POST /api/profiles/:id/test": "PING through the gate (read)",
+  "POST /api/policies/read-only": "sets a policy in the local store",
+  "DELETE /api/policies/read-only/:profileId": "clears a policy in the local store",
+};
+
+const CLI_CACHE_MUTATIONS: Record<string, (profile: string) => string[]> = {
+  set: (p) => ["set", p, KEY, "changed"],
+  del: (p) => ["del", p, KEY],
+  expire: (p) => ["expire", p, KEY, "1"],
+  exec: (p) => ["exec", p, "--", "SET", KEY, "changed"],
+};
+const CLI_OTHER: Record<string, string> = {
+  "profile add": "local store",
+  "profile list": "local store",
+  "profile show": "local store",
+  "profile remove": "local store",
+  "profile import": "local store",
+  "profile export": "local store",
+  keys: "SCAN (read)",
+  get: "GET (read)",
+  timeline: "local store",
+  studio: "starts the server (its routes are covered above)",
+  "policy force-read-only": "local store",
+  "policy clear": "local store",
+  "policy list": "local store",
+};
+
+function leafCommands(c: Command, prefix = ""): string[] {
+  if (c.commands.length === 0) return [prefix.trim()];
+  return c.commands.flatMap((s) => leafCommands(s, `${prefix} ${s.name()}`));
+}
+
+const servers = inject("servers");
+
+describe("every mutating entry point goes through the gate", () => {
+  let studio: RunningStudio;
+  let roId = "";
+  let prodId = "";
+  const dataDir = mkdtempSync(join(tmpdir(), "cachify-ep-"));
+  const sb = cliSandbox();
+  const covered: string[] = [];
+
+  const call = async (c: ReturnType<ApiCall>) => {
+    const res = await fetch(`http://127.0.0.1:${studio.port}${c.url}`, {
+      method: c.method,
+      headers: {
+        authorization: `Bearer ${studio.token}`,
+        ...(c.body ? { "content-type": "application/json" } : {}),
+      },
+      ...(c.body ? { body: JSON.stringify(c.body) } : {}),
+    });
+    return res.status;
+  };
+  const keyIsUnchanged = async () => {
+    expect(await rawCommand(servers.redis.port, ["GET", KEY])).toBe("$4\r\norig\r\n");
+    expect(await rawCommand(servers.redis.port, ["TTL", KEY])).toBe(":-1\r\n");
+  };
+
+  beforeAll(async () => {
+    await rawCommand(servers.redis.port, ["SET", KEY, "orig"]);
+    studio = await startStudio({ dataDir, port: 0 });
+    const profiles = studio.app.profiles;
+    roId = profiles.create({ name: "ep-ro", url: servers.redis.url }).id;
+    prodId = profiles.create({ name: "ep-prod", url: servers.redis.url, environment: "prod" }).id;
+    studio.app.policies.force({
+      profileId: roId,
+      reason: "entry-point test",
+      source: "user",
+      createdAt: Date.now(),
+    });
+    for (const args of [
+      ["profile", "add", "ep-ro", "--url", servers.redis.url],
+      ["policy", "force-read-only", "ep-ro"],
+      ["profile", "add", "ep-prod", "--url", servers.redis.url, "--env", "prod"],
+    ]) {
+      expect((await sb.run(...args)).code).toBe(0);
+    }
+  });
+  afterAll(async () => {
+    await studio.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    sb.cleanup();
+    console.log(`entry points covered: ${covered.length} (${covered.join(", ")})`);
+  });
+
+  it("knows every non-GET API route", () => {
+    const mutating = [...new Set(studio.routes)].filter((r) => !r.startsWith("GET "));
+    const unknown = mutating.filter((r) => !(r in API_CACHE_MUTATIONS) && !(r in API_OTHER));
+    expect(
+      unknown,
+      "add each new route to API_CACHE_MUTATIONS (with a sample) or API_OTHER",
+    ).toEqual([]);
+  });
+
+  it("knows every CLI command", () => {
+    const io = { out() {}, err() {}, readFile: () => "", writeFile() {}, env: {} } as CliIo;
+    const { program } = createProgram(io, () => {});
+    const unknown = leafCommands(program).filter(
+      (c) => !(c in CLI_CACHE_MUTATIONS) && !(c in CLI_OTHER),
+    );
+    expect(
+      unknown,
+      "add each new command to CLI_CACHE_MUTATIONS (with sample args) or CLI_OTHER",
+    ).toEqual([]);
+  });
+
+  for (const [route, make] of Object.entries(API_CACHE_MUTATIONS)) {
+    it(`API ${route}: 403 under forced read-only, 428 on prod, key unchanged`, async () => {
+      expect(await call(make(roId))).toBe(403);
+      expect(await call(make(prodId))).toBe(428);
+      await keyIsUnchanged();
+      covered.push(`API ${route}`);
+    });
+  }
+
+  for (const [command, argv] of Object.entries(CLI_CACHE_MUTATIONS)) {
+    it(`CLI ${command}: exit 3 under forced read-only, exit 4 on prod, key unchanged`, async () => {
+      expect((await sb.run(...argv("ep-ro"))).code).toBe(3);
+      expect((await sb.run(...argv("ep-prod"))).code).toBe(4);
+      await keyIsUnchanged();
+      covered.push(`CLI ${command}`);
+    });
+  }
+});
