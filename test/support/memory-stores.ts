@@ -1,4 +1,5 @@
 import type {
+  ConnectionProfile,
   ForcedReadOnlyPolicy,
   HistoryEvent,
   HistoryQuery,
@@ -24,6 +25,9 @@ export class MemoryPolicies implements PolicyRepository {
   private readonly forced = new Map<string, ForcedReadOnlyPolicy>();
   forcedReadOnly(profileId: string) {
     return this.forced.get(profileId);
+  }
+  forcedReadOnlyFor(profile: ConnectionProfile) {
+    return this.forced.get(profile.id);
   }
   listForced() {
     return [...this.forced.values()];

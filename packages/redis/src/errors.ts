@@ -1,4 +1,4 @@
-import { CachifyError, type ErrorClass } from "@cachify/core";
+import { CachifyError, displayKey, type ErrorClass } from "@cachify/core";
 
 const REPLY_CLASSES: Record<string, { errorClass: ErrorClass; retryable: boolean; hint: string }> =
   {
@@ -58,6 +58,20 @@ export function mapRedisError(e: unknown, where: string, sent: boolean): Cachify
         retryable: known.retryable,
         cause: e,
       });
+    }
+    if (prefix === "WRONGTYPE") {
+      return new CachifyError(
+        "bad-input",
+        `${where}: ${message}. Check the key's type (TYPE key) and use a command for that type.`,
+        { cause: e },
+      );
+    }
+    if (prefix === "CROSSSLOT") {
+      return new CachifyError(
+        "bad-input",
+        `${where}: ${message}. In a cluster a command's keys must share one slot: give them a common {hash tag}.`,
+        { cause: e },
+      );
     }
     if (prefix === "WRONGPASS" || prefix === "NOAUTH") {
       return new CachifyError(
@@ -120,3 +134,23 @@ export function mapRedisError(e: unknown, where: string, sent: boolean): Cachify
   }
   return new CachifyError("engine", `${where}: ${message}`, { cause: e });
 }
+
+/** True for a WRONGTYPE reply, also when a script relays it ("... script: ..."). */
+export function isWrongType(e: unknown): boolean {
+  const err = e as Error | undefined;
+  return err?.name === "ReplyError" && /\bWRONGTYPE\b/.test(err.message);
+}
+
+/** A collection operation met a key of another type: say what the key holds. */
+export function wrongTypeError(key: Uint8Array, actual: string, expected: string): CachifyError {
+  const name = displayKey(key);
+  if (actual === "none") {
+    return new CachifyError("not-found", `${name} no longer exists: refresh the key list.`);
+  }
+  return new CachifyError(
+    "bad-input",
+    `${name} holds ${article(actual)} ${actual}, not ${article(expected)} ${expected}: open it as ${article(actual)} ${actual}.`,
+  );
+}
+
+const article = (word: string) => (/^[aeiou]/i.test(word) ? "an" : "a");

@@ -3,7 +3,6 @@ import {
   type CacheProvider,
   type Capabilities,
   type ConnectionProfile,
-  type EngineStats,
   type GateTicket,
   type KeyInfo,
   type Operation,
@@ -14,9 +13,20 @@ import {
 } from "@cachify/core";
 import slotOf from "cluster-key-slot";
 import { Cluster, type Redis } from "ioredis";
+import { buf } from "./bytes.ts";
 import { createClient, destroyClient, ensureConnected, type RedisClient } from "./connection.ts";
+import { nodeId, type RedisContext } from "./context.ts";
 import { mapRedisError } from "./errors.ts";
-import { keysInDb, parseInfo } from "./info.ts";
+import { CommandTable, commandInfo, fetchCommandEntries } from "./ops/command-info.ts";
+import { hashDelete, hashScan, hashSet } from "./ops/hash.ts";
+import { rename } from "./ops/keys.ts";
+import { listPush, listRange, listRemoveAt, listSet } from "./ops/list.ts";
+import { raw } from "./ops/raw.ts";
+import { setAdd, setRemove, setScan } from "./ops/set.ts";
+import { slowlog } from "./ops/slowlog.ts";
+import { stats } from "./ops/stats.ts";
+import { streamAdd, streamDelete, streamRange } from "./ops/stream.ts";
+import { zsetAdd, zsetRange, zsetRemove } from "./ops/zset.ts";
 import { checkCursor, scanCluster, scanNode } from "./scan.ts";
 
 const TYPES: ValueType[] = ["string", "hash", "list", "set", "zset", "stream"];
@@ -25,11 +35,13 @@ function asType(t: string): ValueType {
   return (TYPES as string[]).includes(t) ? (t as ValueType) : t === "none" ? "none" : "unknown";
 }
 
-const buf = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-
 export class RedisProvider implements CacheProvider {
   private client: RedisClient;
   private readonly connection: { p?: Promise<void>; lastError?: Error } = {};
+  /** Key positions per command name, for slowlog redaction (fetched once per name). */
+  private readonly commands = new CommandTable((names) =>
+    fetchCommandEntries(this.context(), names),
+  );
 
   constructor(readonly profile: ConnectionProfile) {
     this.client = this.newClient();
@@ -90,6 +102,7 @@ export class RedisProvider implements CacheProvider {
 
   private async run(op: Operation): Promise<OperationResults[Operation["kind"]]> {
     const c = this.client;
+    const ctx = this.context();
     switch (op.kind) {
       case "ping": {
         const t = performance.now();
@@ -97,18 +110,22 @@ export class RedisProvider implements CacheProvider {
         return { latencyMs: performance.now() - t };
       }
       case "stats":
-        return this.stats();
+        return stats(ctx, this.profile.db ?? 0);
+      case "slowlog":
+        return slowlog(ctx, this.commands, op.count);
+      case "commandInfo":
+        return commandInfo(ctx, op);
       case "scan":
         return this.scan(op);
       case "describe":
         return this.describe(op.keys);
       case "get": {
         const key = buf(op.key);
-        const [type, pttl, value] = await Promise.all([
-          c.type(key),
-          c.pttl(key),
-          c.getBuffer(key).catch(() => null),
-        ]);
+        // One write, one round trip: TYPE, PTTL and GET go out together.
+        const replies = (await c.pipeline().type(key).pttl(key).getBuffer(key).exec()) ?? [];
+        const type = String(replies[0]?.[1] ?? "none");
+        const pttl = Number(replies[1]?.[1] ?? -2);
+        const value = replies[2]?.[0] ? null : (replies[2]?.[1] as Buffer | null);
         const t = asType(type);
         const read: OperationResults["get"] = { key: op.key, type: t, ttlMs: pttl };
         if (t === "string" && value) {
@@ -122,6 +139,7 @@ export class RedisProvider implements CacheProvider {
         const value = buf(op.value);
         if (op.ttlSeconds !== undefined && op.ttlSeconds > 0)
           await c.set(key, value, "EX", op.ttlSeconds);
+        else if (op.keepTtl) await c.set(key, value, "KEEPTTL");
         else await c.set(key, value);
         return { written: true };
       }
@@ -136,7 +154,53 @@ export class RedisProvider implements CacheProvider {
         const r = op.ttlSeconds < 0 ? await c.persist(key) : await c.expire(key, op.ttlSeconds);
         return { applied: r === 1 };
       }
+      case "rename":
+        return rename(ctx, op);
+      case "hashScan":
+        return hashScan(ctx, op);
+      case "hashSet":
+        return hashSet(ctx, op);
+      case "hashDelete":
+        return hashDelete(ctx, op);
+      case "listRange":
+        return listRange(ctx, op);
+      case "listPush":
+        return listPush(ctx, op);
+      case "listSet":
+        return listSet(ctx, op);
+      case "listRemoveAt":
+        return listRemoveAt(ctx, op);
+      case "setScan":
+        return setScan(ctx, op);
+      case "setAdd":
+        return setAdd(ctx, op);
+      case "setRemove":
+        return setRemove(ctx, op);
+      case "zsetRange":
+        return zsetRange(ctx, op);
+      case "zsetAdd":
+        return zsetAdd(ctx, op);
+      case "zsetRemove":
+        return zsetRemove(ctx, op);
+      case "streamRange":
+        return streamRange(ctx, op);
+      case "streamAdd":
+        return streamAdd(ctx, op);
+      case "streamDelete":
+        return streamDelete(ctx, op);
+      case "raw":
+        return raw(ctx, op);
     }
+  }
+
+  /** The provider as the operation modules see it (the client changes after a reset). */
+  private context(): RedisContext {
+    return {
+      client: this.client,
+      cluster: this.client instanceof Cluster,
+      primaries: () => this.primaries(),
+      nodeFor: (key) => this.nodeFor(key),
+    };
   }
 
   private primaries(): Redis[] {
@@ -190,23 +254,9 @@ export class RedisProvider implements CacheProvider {
     );
   }
 
-  private async stats(): Promise<EngineStats> {
-    const nodes = this.primaries();
-    const info = parseInfo(await nodes[0]!.info());
-    const db = this.profile.db ?? 0;
-    const keys = this.client instanceof Cluster ? await this.dbSize() : keysInDb(info, db);
-    const stats: EngineStats = { engine: "redis", fields: info, keys };
-    if (info.redis_version) stats.version = info.redis_version;
-    return stats;
-  }
-
   async close(): Promise<void> {
     destroyClient(this.client);
   }
-}
-
-function nodeId(n: Redis): string {
-  return `${n.options.host}:${n.options.port}`;
 }
 
 export function createRedisProvider(profile: ConnectionProfile): RedisProvider {

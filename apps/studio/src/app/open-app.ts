@@ -57,6 +57,7 @@ export function openApp(options: AppOptions): App {
       if (closed) return;
       closed = true;
       await pool.closeAll();
+      history.flush();
       store.close();
     },
   };

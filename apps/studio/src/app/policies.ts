@@ -3,6 +3,7 @@ import {
   type ConnectionProfile,
   type ForcedReadOnlyPolicy,
   type PolicyRepository,
+  type ReadOnlyPolicySource,
 } from "@cachify/core";
 import type { ManagedPolicySource } from "./managed-policy.ts";
 
@@ -10,7 +11,7 @@ import type { ManagedPolicySource } from "./managed-policy.ts";
  * Forced read-only from both sources: the user's (UI/CLI, in the store) and the managed policy
  * file. The managed file wins and cannot be cleared from here.
  */
-export class CombinedPolicies implements PolicyRepository {
+export class CombinedPolicies implements PolicyRepository, ReadOnlyPolicySource {
   constructor(
     private readonly user: PolicyRepository,
     private readonly managed: ManagedPolicySource,
@@ -19,9 +20,15 @@ export class CombinedPolicies implements PolicyRepository {
 
   forcedReadOnly(profileId: string): ForcedReadOnlyPolicy | undefined {
     const profile = this.profileById(profileId);
-    const managedReason = profile ? this.managed.reasonFor(profile) : undefined;
-    if (managedReason) return { profileId, reason: managedReason, source: "managed", createdAt: 0 };
-    return this.user.forcedReadOnly(profileId);
+    return profile ? this.forcedReadOnlyFor(profile) : this.user.forcedReadOnly(profileId);
+  }
+
+  forcedReadOnlyFor(profile: ConnectionProfile): ForcedReadOnlyPolicy | undefined {
+    const managedReason = this.managed.reasonFor(profile);
+    if (managedReason) {
+      return { profileId: profile.id, reason: managedReason, source: "managed", createdAt: 0 };
+    }
+    return this.user.forcedReadOnly(profile.id);
   }
 
   listForced(): ForcedReadOnlyPolicy[] {

@@ -14,7 +14,7 @@ export class PolicyService {
   list(): PolicyView[] {
     const out: PolicyView[] = [];
     for (const p of this.app.profiles.list()) {
-      const f = this.app.policies.forcedReadOnly(p.id);
+      const f = this.app.policies.forcedReadOnlyFor(p);
       if (f) out.push({ profile: p.name, profileId: p.id, reason: f.reason, source: f.source });
     }
     return out;

@@ -11,6 +11,7 @@ import {
   type ProviderPool,
   parseProfileFile,
   profileView,
+  type ReadOnlyPolicySource,
   readOnlyState,
 } from "@cachify/core";
 
@@ -18,7 +19,7 @@ import {
 export class ProfileService {
   constructor(
     private readonly repo: ProfileRepository,
-    private readonly policies: PolicyRepository,
+    private readonly policies: PolicyRepository & ReadOnlyPolicySource,
     private readonly pool: ProviderPool,
   ) {}
 

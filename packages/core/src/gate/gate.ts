@@ -16,7 +16,7 @@ import type { CommandDoc, Operation, ResultOf } from "../operations/operation.ts
 import { classifyRaw, type RawSpec } from "../operations/raw-classify.ts";
 import { enforceReadOnly } from "../policy/read-only.ts";
 import type { CacheProvider } from "../ports/cache-provider.ts";
-import type { HistoryRepository, PolicyRepository } from "../ports/stores.ts";
+import type { HistoryRepository, ReadOnlyPolicySource } from "../ports/stores.ts";
 import type { ConnectionProfile } from "../profiles/profile.ts";
 import type { ProviderPool } from "./provider-pool.ts";
 import { backoffDelay, shouldRetry } from "./retry.ts";
@@ -46,7 +46,7 @@ export interface OperationSample {
 export interface GateDeps {
   providers: ProviderPool;
   history: HistoryRepository;
-  policies: PolicyRepository;
+  policies: ReadOnlyPolicySource;
   observers?: ((sample: OperationSample) => void)[];
   /** Keys shown per audit event; the rest are counted. */
   auditKeyLimit?: number;
@@ -134,7 +134,7 @@ export class OperationGate {
         what,
         origin: ctx.origin,
         confirmation: ctx.confirmation,
-        fingerprint: fingerprint(profile.id, op),
+        fingerprint: () => fingerprint(profile.id, op),
         challenges: this.challenges,
       });
       const result = await this.attempt(profile, spec, op, provider, ctx, counter);

@@ -38,7 +38,8 @@ export interface GuardInput {
   what: string;
   origin: Origin;
   confirmation: Confirmation | undefined;
-  fingerprint: string;
+  /** Computed only when a confirmation is needed (reads never pay for it). */
+  fingerprint: () => string;
   challenges: ChallengeRegistry;
 }
 
@@ -66,14 +67,15 @@ export function enforceGuardrail(g: GuardInput): void {
     );
   }
   let problem: string | undefined;
+  const fp = g.fingerprint();
   if (c?.challengeId) {
-    problem = g.challenges.redeem(c.challengeId, g.profile.id, g.fingerprint, c.typedName);
+    problem = g.challenges.redeem(c.challengeId, g.profile.id, fp, c.typedName);
     if (problem === undefined) return;
   }
   const challenge = g.challenges.issue({
     level,
     profileId: g.profile.id,
-    fingerprint: g.fingerprint,
+    fingerprint: fp,
     ...(level === "typed-name" ? { expectedText: name } : {}),
   });
   throw new CachifyError(

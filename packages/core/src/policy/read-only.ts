@@ -1,6 +1,6 @@
 import { CachifyError } from "../common/errors.ts";
 import type { OperationSpec } from "../operations/classify.ts";
-import type { PolicyRepository } from "../ports/stores.ts";
+import type { ReadOnlyPolicySource } from "../ports/stores.ts";
 import type { ConnectionProfile } from "../profiles/profile.ts";
 
 export interface ReadOnlyState {
@@ -11,9 +11,9 @@ export interface ReadOnlyState {
 
 export function readOnlyState(
   profile: ConnectionProfile,
-  policies: PolicyRepository,
+  policies: ReadOnlyPolicySource,
 ): ReadOnlyState {
-  const forced = policies.forcedReadOnly(profile.id);
+  const forced = policies.forcedReadOnlyFor(profile);
   if (forced) return { readOnly: true, forced: true, reason: `forced by policy: ${forced.reason}` };
   if (profile.readOnly) return { readOnly: true, forced: false, reason: "profile is read-only" };
   return { readOnly: false, forced: false };
@@ -24,7 +24,7 @@ export function enforceReadOnly(
   profile: ConnectionProfile,
   spec: OperationSpec,
   kind: string,
-  policies: PolicyRepository,
+  policies: ReadOnlyPolicySource,
 ): void {
   if (spec.class === "read") return;
   const state = readOnlyState(profile, policies);

@@ -24,6 +24,11 @@ export interface ForcedReadOnlyPolicy {
   createdAt: number;
 }
 
+/** What the gate asks of policies: is this profile forced read-only, and why (fast: per operation). */
+export interface ReadOnlyPolicySource {
+  forcedReadOnlyFor(profile: ConnectionProfile): ForcedReadOnlyPolicy | undefined;
+}
+
 /** Forced read-only policies: set from the UI/CLI, or read from a managed policy file. */
 export interface PolicyRepository {
   forcedReadOnly(profileId: string): ForcedReadOnlyPolicy | undefined;

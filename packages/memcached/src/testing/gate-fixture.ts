@@ -1,44 +1,15 @@
 import {
   buildProfile,
   type ConnectionProfile,
-  type ForcedReadOnlyPolicy,
-  type HistoryEvent,
-  type HistoryRepository,
   type Operation,
   OperationGate,
-  type PolicyRepository,
   ProviderPool,
   type ResultOf,
 } from "@cachify/core";
+import { MemoryHistory, MemoryPolicies } from "../../../../test/support/memory-stores.ts";
 import { createMemcachedProvider, type MemcachedProvider } from "../provider/memcached-provider.ts";
 
-/** In-memory history for tests: keeps every event in order. */
-export class MemoryHistory implements HistoryRepository {
-  readonly events: HistoryEvent[] = [];
-  append(event: HistoryEvent): void {
-    this.events.push(event);
-  }
-  list(): HistoryEvent[] {
-    return [...this.events];
-  }
-}
-
-/** In-memory policies for tests. */
-export class MemoryPolicies implements PolicyRepository {
-  private readonly forced = new Map<string, ForcedReadOnlyPolicy>();
-  forcedReadOnly(profileId: string): ForcedReadOnlyPolicy | undefined {
-    return this.forced.get(profileId);
-  }
-  listForced(): ForcedReadOnlyPolicy[] {
-    return [...this.forced.values()];
-  }
-  force(policy: ForcedReadOnlyPolicy): void {
-    this.forced.set(policy.profileId, policy);
-  }
-  clear(profileId: string): boolean {
-    return this.forced.delete(profileId);
-  }
-}
+export { MemoryHistory, MemoryPolicies };
 
 /**
  * A real operation gate over the memcached provider, as the app builds it: tests drive the

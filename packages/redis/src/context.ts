@@ -1,0 +1,29 @@
+import type { Redis } from "ioredis";
+import type { RedisClient } from "./connection.ts";
+
+/** What the operation modules need from the provider: the client and the cluster topology. */
+export interface RedisContext {
+  readonly client: RedisClient;
+  readonly cluster: boolean;
+  /** Every primary (standalone: the one server), in a stable order. */
+  primaries(): Redis[];
+  /** The primary that owns a key's slot (standalone: the one server). */
+  nodeFor(key: Buffer): Redis;
+}
+
+export function nodeId(n: Redis): string {
+  return `${n.options.host}:${n.options.port}`;
+}
+
+/**
+ * host:port of the server a connection talks to. Behind Sentinel the options name the sentinel
+ * lookup, not the primary: use the socket's peer there.
+ */
+export function nodeAddress(n: Redis): string {
+  const stream = (n as unknown as { stream?: { remoteAddress?: string; remotePort?: number } })
+    .stream;
+  if (n.options.sentinels && stream?.remoteAddress) {
+    return `${stream.remoteAddress}:${stream.remotePort}`;
+  }
+  return nodeId(n);
+}
