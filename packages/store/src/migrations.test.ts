@@ -42,17 +42,23 @@ describe("migrations", () => {
     const again = new Database(path.join(dir, "cachify.db"), { readonly: true });
     expect(rowsOf(again)).toEqual(before);
     expect(tables(again)).toEqual([
+      "alert_rules",
       "forced_read_only_policies",
       "history_events",
+      "metric_rollups",
       "profiles",
       "schema_migrations",
+      "snapshots",
+      "workflow_executions",
+      "workflow_plans",
+      "workflow_templates",
     ]);
     again.close();
   });
 
   it("apply only the steps a database has not seen yet", () => {
     const db = new Database(":memory:");
-    expect(runMigrations(db).applied).toEqual([1, 2, 3]);
+    expect(runMigrations(db).applied).toEqual(MIGRATIONS.map((m) => m.version));
     const extra: Migration = {
       version: MIGRATIONS.length + 1,
       name: "extra",

@@ -1,5 +1,8 @@
 import { CachifyError } from "@cachify/core";
 import type Database from "better-sqlite3";
+import { workflowsMigration } from "./schema/004-workflows.ts";
+import { snapshotsMigration } from "./schema/005-snapshots.ts";
+import { observabilityMigration } from "./schema/006-observability.ts";
 
 export interface Migration {
   /** 1, 2, 3, ... in order, never reused or renumbered once released. */
@@ -68,6 +71,9 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  workflowsMigration,
+  snapshotsMigration,
+  observabilityMigration,
 ];
 
 export interface MigrationResult {

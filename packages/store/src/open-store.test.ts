@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { MIGRATIONS } from "./migrations.ts";
 import { openStore } from "./open-store.ts";
 import { plainProfile, useTempDirs } from "./test-support.ts";
 
@@ -23,7 +24,7 @@ describe("openStore", () => {
         synchronous: 1,
         foreignKeys: true,
         busyTimeoutMs: 5000,
-        schemaVersion: 3,
+        schemaVersion: MIGRATIONS.length,
       });
     } finally {
       store.close();
@@ -127,7 +128,7 @@ describe("openStore", () => {
     fs.writeFileSync(path.join(dir, "cachify.db"), "");
     const store = openStore(dir);
     expect(store.recovered).toBeUndefined();
-    expect(store.schemaVersion).toBe(3);
+    expect(store.schemaVersion).toBe(MIGRATIONS.length);
     store.close();
     expect(fs.readdirSync(dir).filter((f) => f.includes("corrupt"))).toEqual([]);
   });
