@@ -24,6 +24,7 @@ import { listPush, listRange, listRemoveAt, listSet } from "./ops/list.ts";
 import { raw } from "./ops/raw.ts";
 import { setAdd, setRemove, setScan } from "./ops/set.ts";
 import { slowlog } from "./ops/slowlog.ts";
+import { dump, restore } from "./ops/snapshot.ts";
 import { stats } from "./ops/stats.ts";
 import { streamAdd, streamDelete, streamRange } from "./ops/stream.ts";
 import { zsetAdd, zsetRange, zsetRemove } from "./ops/zset.ts";
@@ -115,6 +116,10 @@ export class RedisProvider implements CacheProvider {
         return slowlog(ctx, this.commands, op.count);
       case "commandInfo":
         return commandInfo(ctx, op);
+      case "dump":
+        return dump(ctx, op);
+      case "restore":
+        return restore(ctx, op);
       case "scan":
         return this.scan(op);
       case "describe":

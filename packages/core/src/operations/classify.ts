@@ -49,6 +49,9 @@ export const OPERATION_SPECS: { readonly [K in OperationKind]: OperationSpec } =
   // Raw commands are classified per command from COMMAND INFO (raw-classify.ts); this is the
   // deny-by-default answer for a command the server does not describe.
   raw: { class: "admin", idempotent: false, bulk: false },
+  dump: { class: "read", idempotent: true, bulk: false },
+  // Putting a pre-image back overwrites what is there now (RESTORE ... REPLACE).
+  restore: { class: "destructive", idempotent: true, bulk: false },
 };
 
 export function classify(op: Operation): OperationSpec {
@@ -86,7 +89,10 @@ export function operationKeys(op: Operation): Uint8Array[] {
       return [op.key, op.newKey];
     case "delete":
     case "describe":
+    case "dump":
       return op.keys;
+    case "restore":
+      return op.items.map((i) => i.key);
     default:
       return [];
   }

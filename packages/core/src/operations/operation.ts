@@ -37,7 +37,10 @@ export type Operation =
   | { kind: "streamAdd"; key: KeyBytes; id: string; fields: [Uint8Array, Uint8Array][] }
   | { kind: "streamDelete"; key: KeyBytes; ids: string[] }
   // A raw command from the console: classified from the server's command table by the gate.
-  | { kind: "raw"; args: Uint8Array[] };
+  | { kind: "raw"; args: Uint8Array[] }
+  // Snapshots: pre-images read before a mutation, and put back by a rollback.
+  | { kind: "dump"; keys: KeyBytes[] }
+  | { kind: "restore"; items: KeyRestore[] };
 
 export type OperationKind = Operation["kind"];
 export type OperationOf<K extends OperationKind> = Extract<Operation, { kind: K }>;
@@ -133,6 +136,39 @@ export interface SlowlogEntry {
   node?: string;
 }
 
+/**
+ * A key's pre-image, engine-specific but opaque to the core: Redis DUMP bytes (value, type and
+ * encoding) with the PTTL read in the same round trip; Memcached value and client flags.
+ */
+export interface KeyDump {
+  key: KeyBytes;
+  existed: boolean;
+  type: ValueType;
+  /** Absolute expiry (ms since epoch) computed from PTTL at capture; null when none. */
+  absoluteExpiryMs: number | null;
+  payload?: Uint8Array;
+  /** Memcached client flags. */
+  flags?: number;
+  sizeBytes: number;
+  /** Which server holds it (cluster node or memcached pool member), when that matters. */
+  node?: string;
+}
+
+export interface KeyRestore {
+  key: KeyBytes;
+  /** false: the key did not exist before, so restoring deletes it. */
+  existed: boolean;
+  absoluteExpiryMs: number | null;
+  payload?: Uint8Array;
+  flags?: number;
+}
+
+export interface RestoreOutcome {
+  key: KeyBytes;
+  status: "restored" | "deleted" | "skipped" | "failed";
+  reason?: string;
+}
+
 /** The result type of each operation kind: `execute` is typed by it, so a mismatch will not compile. */
 export interface OperationResults {
   ping: { latencyMs: number };
@@ -163,6 +199,8 @@ export interface OperationResults {
   streamAdd: { id: string };
   streamDelete: { removed: number };
   raw: { reply: RespValue };
+  dump: KeyDump[];
+  restore: RestoreOutcome[];
 }
 
 export type ResultOf<O extends Operation> = OperationResults[O["kind"]];
