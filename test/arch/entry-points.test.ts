@@ -15,7 +15,11 @@ import { cliSandbox } from "../support/cli.ts";
  */
 const KEY = "ep:guarded";
 
-type ApiCall = (id: string) => { method: string; url: string; body?: unknown };
+/** `op(profile)`: the id of an earlier operation on KEY that left a snapshot (for rollback). */
+type ApiCall = (
+  id: string,
+  op: (profile: string) => string,
+) => { method: string; url: string; body?: unknown };
 const API_CACHE_MUTATIONS: Record<string, ApiCall> = {
   "PUT /api/profiles/:id/key": (id) => ({
     method: "PUT",
@@ -31,6 +35,11 @@ const API_CACHE_MUTATIONS: Record<string, ApiCall> = {
     url: `/api/profiles/${id}/command`,
     body: { line: `SET ${KEY} changed` },
   }),
+  "POST /api/rollback/restore": (id, op) => ({
+    method: "POST",
+    url: "/api/rollback/restore",
+    body: { operationId: op(id), force: true },
+  }),
 };
 /** Non-GET routes that do not change a cache, and why. */
 const API_OTHER: Record<string, string> = {
@@ -42,11 +51,15 @@ const API_OTHER: Record<string, string> = {
   "DELETE /api/policies/read-only/:profileId": "clears a policy in the local store",
 };
 
-const CLI_CACHE_MUTATIONS: Record<string, (profile: string) => string[]> = {
+const CLI_CACHE_MUTATIONS: Record<
+  string,
+  (profile: string, op: (profile: string) => string) => string[]
+> = {
   set: (p) => ["set", p, KEY, "changed"],
   del: (p) => ["del", p, KEY],
   expire: (p) => ["expire", p, KEY, "1"],
   exec: (p) => ["exec", p, "--", "SET", KEY, "changed"],
+  "rollback restore": (p, op) => ["rollback", "restore", "--operation", op(p), "--force"],
 };
 const CLI_OTHER: Record<string, string> = {
   "profile add": "local store",
@@ -62,6 +75,7 @@ const CLI_OTHER: Record<string, string> = {
   "policy force-read-only": "local store",
   "policy clear": "local store",
   "policy list": "local store",
+  "rollback list": "local store",
 };
 
 function leafCommands(c: Command, prefix = ""): string[] {
@@ -90,6 +104,10 @@ describe("every mutating entry point goes through the gate", () => {
     });
     return res.status;
   };
+  // An overwrite of KEY with its own value on each profile, before the locks: it leaves a snapshot
+  // whose rollback the tests then try (and must be refused).
+  const snapshotOps = new Map<string, string>();
+  const opOf = (profile: string) => snapshotOps.get(profile) ?? "missing";
   const keyIsUnchanged = async () => {
     expect(await rawCommand(servers.redis.port, ["GET", KEY])).toBe("$4\r\norig\r\n");
     expect(await rawCommand(servers.redis.port, ["TTL", KEY])).toBe(":-1\r\n");
@@ -101,6 +119,22 @@ describe("every mutating entry point goes through the gate", () => {
     const profiles = studio.app.profiles;
     roId = profiles.create({ name: "ep-ro", url: servers.redis.url }).id;
     prodId = profiles.create({ name: "ep-prod", url: servers.redis.url, environment: "prod" }).id;
+    for (const [id, name] of [
+      [roId, "ep-ro"],
+      [prodId, "ep-prod"],
+    ] as const) {
+      const profile = profiles.resolve(id);
+      await studio.app.gate.run(
+        profile,
+        {
+          kind: "set",
+          key: new TextEncoder().encode(KEY),
+          value: new TextEncoder().encode("orig"),
+        },
+        { origin: "test", confirmation: { typedName: name } },
+      );
+      snapshotOps.set(id, studio.app.history.list({ profileId: id, limit: 1 })[0]!.id);
+    }
     studio.app.policies.force({
       profileId: roId,
       reason: "entry-point test",
@@ -109,10 +143,16 @@ describe("every mutating entry point goes through the gate", () => {
     });
     for (const args of [
       ["profile", "add", "ep-ro", "--url", servers.redis.url],
+      ["set", "ep-ro", KEY, "orig"],
       ["policy", "force-read-only", "ep-ro"],
       ["profile", "add", "ep-prod", "--url", servers.redis.url, "--env", "prod"],
+      ["set", "ep-prod", KEY, "orig", "--confirm", "ep-prod"],
     ]) {
       expect((await sb.run(...args)).code).toBe(0);
+    }
+    for (const name of ["ep-ro", "ep-prod"]) {
+      const tl = await sb.run("timeline", "--profile", name, "--json", "--limit", "1");
+      snapshotOps.set(name, tl.json<{ events: { id: string }[] }>().events[0]!.id);
     }
   });
   afterAll(async () => {
@@ -145,8 +185,8 @@ describe("every mutating entry point goes through the gate", () => {
 
   for (const [route, make] of Object.entries(API_CACHE_MUTATIONS)) {
     it(`API ${route}: 403 under forced read-only, 428 on prod, key unchanged`, async () => {
-      expect(await call(make(roId))).toBe(403);
-      expect(await call(make(prodId))).toBe(428);
+      expect(await call(make(roId, opOf))).toBe(403);
+      expect(await call(make(prodId, opOf))).toBe(428);
       await keyIsUnchanged();
       covered.push(`API ${route}`);
     });
@@ -154,8 +194,8 @@ describe("every mutating entry point goes through the gate", () => {
 
   for (const [command, argv] of Object.entries(CLI_CACHE_MUTATIONS)) {
     it(`CLI ${command}: exit 3 under forced read-only, exit 4 on prod, key unchanged`, async () => {
-      expect((await sb.run(...argv("ep-ro"))).code).toBe(3);
-      expect((await sb.run(...argv("ep-prod"))).code).toBe(4);
+      expect((await sb.run(...argv("ep-ro", opOf))).code).toBe(3);
+      expect((await sb.run(...argv("ep-prod", opOf))).code).toBe(4);
       await keyIsUnchanged();
       covered.push(`CLI ${command}`);
     });

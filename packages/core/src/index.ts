@@ -6,3 +6,4 @@ export * from "./operations/index.ts";
 export * from "./policy/index.ts";
 export * from "./ports/index.ts";
 export * from "./profiles/index.ts";
+export * from "./snapshots/index.ts";

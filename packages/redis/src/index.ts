@@ -1,2 +1,3 @@
+export { decodeDumpString, dumpRdbVersion } from "./dump-format.ts";
 export { mapRedisError } from "./errors.ts";
 export { createRedisProvider, RedisProvider } from "./provider.ts";

@@ -22,3 +22,9 @@ export {
 } from "./open-store.ts";
 export { SqlitePolicyRepository } from "./policy-repository.ts";
 export { SqliteProfileRepository } from "./profile-repository.ts";
+export { SNAPSHOT_KEY_FILE, SnapshotCipher } from "./snapshot-cipher.ts";
+export {
+  DEFAULT_SNAPSHOT_RETENTION,
+  type SnapshotRetention,
+  SqliteSnapshotRepository,
+} from "./snapshot-repository.ts";

@@ -7,6 +7,8 @@ import { SqliteHistoryRepository, type StoreHistoryRepository } from "./history-
 import { runMigrations } from "./migrations.ts";
 import { SqlitePolicyRepository } from "./policy-repository.ts";
 import { SqliteProfileRepository } from "./profile-repository.ts";
+import { SnapshotCipher } from "./snapshot-cipher.ts";
+import { SqliteSnapshotRepository } from "./snapshot-repository.ts";
 import { isCorruptionError } from "./sqlite-errors.ts";
 
 export const DB_FILE_NAME = "cachify.db";
@@ -32,6 +34,7 @@ export interface Store {
   readonly profiles: ProfileRepository;
   readonly history: StoreHistoryRepository;
   readonly policies: PolicyRepository;
+  readonly snapshots: SqliteSnapshotRepository;
   /** Present when this open replaced an unreadable file: tell the user where it went. */
   readonly recovered?: StoreRecovery;
   /** The connection's settings as SQLite reports them (for tests and a "doctor" command). */
@@ -90,6 +93,7 @@ export function openStore(dataDir: string): Store {
     profiles: new SqliteProfileRepository(db),
     history: new SqliteHistoryRepository(db),
     policies: new SqlitePolicyRepository(db),
+    snapshots: new SqliteSnapshotRepository(db, new SnapshotCipher(dir)),
     ...(recovered ? { recovered } : {}),
     diagnostics() {
       const get = (pragma: string) => db.pragma(pragma, { simple: true });

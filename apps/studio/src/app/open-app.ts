@@ -40,7 +40,15 @@ export function openApp(options: AppOptions): App {
   const history = new HistoryFeed(store.history);
   const pool = new ProviderPool(createProvider);
   const observers: ((s: OperationSample) => void)[] = [];
-  const gate = new OperationGate({ providers: pool, history, policies, observers });
+  // Snapshots: on by default; the settings screen (V2 switches) can turn them off.
+  const snapshotsEnabled = process.env.CACHIFY_SNAPSHOTS !== "off";
+  const gate = new OperationGate({
+    providers: pool,
+    history,
+    policies,
+    observers,
+    snapshots: { store: store.snapshots, policyFor: () => ({ enabled: snapshotsEnabled }) },
+  });
   const profiles = new ProfileService(store.profiles, policies, pool);
   let closed = false;
   return {

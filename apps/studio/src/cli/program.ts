@@ -4,6 +4,7 @@ import { registerExecCommand } from "./commands/exec.ts";
 import { registerKeyCommands } from "./commands/keys.ts";
 import { registerPolicyCommands } from "./commands/policy.ts";
 import { registerProfileCommands } from "./commands/profile.ts";
+import { registerRollbackCommands } from "./commands/rollback.ts";
 import { registerStudioCommand } from "./commands/studio.ts";
 import { registerTimelineCommand } from "./commands/timeline.ts";
 import { CliContext } from "./context.ts";
@@ -40,6 +41,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void) {
   registerKeyCommands(program, ctx, run);
   registerExecCommand(program, ctx, run);
   registerPolicyCommands(program, ctx, run);
+  registerRollbackCommands(program, ctx, run);
   registerTimelineCommand(program, ctx, run);
   registerStudioCommand(program, ctx, run);
   const override = (c: Command) => {

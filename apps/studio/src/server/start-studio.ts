@@ -8,6 +8,7 @@ import { registerHistoryRoutes } from "./routes/history.ts";
 import { registerKeyRoutes } from "./routes/keys.ts";
 import { registerPolicyRoutes } from "./routes/policies.ts";
 import { registerProfileRoutes } from "./routes/profiles.ts";
+import { registerRollbackRoutes } from "./routes/rollback.ts";
 import { doorHook, makeDoor } from "./security.ts";
 import { findWebDist, registerStaticFiles } from "./static-files.ts";
 
@@ -57,6 +58,7 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
     registerHistoryRoutes(server, app);
     registerPolicyRoutes(server, app);
     registerConsoleRoutes(server, app);
+    registerRollbackRoutes(server, app);
     registerStaticFiles(server, findWebDist());
     await server.listen({ port: options.port ?? 0, host });
     const address = server.server.address();

@@ -18,6 +18,15 @@ import { enforceReadOnly } from "../policy/read-only.ts";
 import type { CacheProvider } from "../ports/cache-provider.ts";
 import type { HistoryRepository, ReadOnlyPolicySource } from "../ports/stores.ts";
 import type { ConnectionProfile } from "../profiles/profile.ts";
+import { stateDigest } from "../snapshots/digest.ts";
+import type { SnapshotRecord } from "../snapshots/snapshot.ts";
+import {
+  keysToSnapshot,
+  knownAfterDigest,
+  type SnapshotDeps,
+  saveDurably,
+  toRecords,
+} from "../snapshots/stage.ts";
 import type { ProviderPool } from "./provider-pool.ts";
 import { backoffDelay, shouldRetry } from "./retry.ts";
 import { mintTicket } from "./ticket.ts";
@@ -52,6 +61,8 @@ export interface GateDeps {
   auditKeyLimit?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   challenges?: ChallengeRegistry;
+  /** The snapshot stage; without it mutations carry no pre-image (V1 behaviour). */
+  snapshots?: SnapshotDeps;
 }
 
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
@@ -114,6 +125,7 @@ export class OperationGate {
     let spec: OperationSpec = classify(op);
     // Attempts of this operation, the pre-check included: all bounded by one retry policy.
     const counter = { attempts: 0 };
+    const operationId = newId("ev");
     try {
       spec = await this.classify(profile, op, ctx);
       const what = "command" in spec ? (spec as RawSpec).command.toUpperCase() : op.kind;
@@ -137,8 +149,21 @@ export class OperationGate {
         fingerprint: () => fingerprint(profile.id, op),
         challenges: this.challenges,
       });
+      const snapshots = await this.snapshot(profile, op, spec, provider, ctx, counter, operationId);
       const result = await this.attempt(profile, spec, op, provider, ctx, counter);
-      this.finish(profile, op, spec, ctx, started, counter.attempts, "ok");
+      if (snapshots.length > 0) await this.recordAfterState(profile, op, snapshots, provider, ctx);
+      this.finish(
+        profile,
+        op,
+        spec,
+        ctx,
+        started,
+        counter.attempts,
+        "ok",
+        undefined,
+        operationId,
+        snapshots.length,
+      );
       return result;
     } catch (e) {
       const err = toCachifyError(e);
@@ -148,7 +173,7 @@ export class OperationGate {
           : err.code === "timeout"
             ? "timeout"
             : "error";
-      this.finish(profile, op, spec, ctx, started, counter.attempts, outcome, err);
+      this.finish(profile, op, spec, ctx, started, counter.attempts, outcome, err, operationId);
       throw err;
     }
   }
@@ -176,6 +201,79 @@ export class OperationGate {
       counter,
     );
     return refineSpec(op, spec, info);
+  }
+
+  /**
+   * Snapshot stage: the pre-image of every key the operation changes, read in one provider call
+   * and made durable before the operation is sent. Engines without DUMP-like reads are skipped
+   * (their capabilities say why); a pre-image that cannot be saved refuses the operation.
+   */
+  private async snapshot(
+    profile: ConnectionProfile,
+    op: Operation,
+    spec: OperationSpec,
+    provider: CacheProvider,
+    ctx: GateContext,
+    counter: { attempts: number },
+    operationId: string,
+  ): Promise<SnapshotRecord[]> {
+    const deps = this.deps.snapshots;
+    if (!deps) return [];
+    const policy = deps.policyFor(profile);
+    if (!policy.enabled || !provider.capabilities().dumpRestore) return [];
+    const keys = keysToSnapshot(op, spec).filter((k) => !policy.excluded?.(k));
+    if (keys.length === 0) return [];
+    const dumps = await this.attempt(
+      profile,
+      OPERATION_SPECS.dump,
+      { kind: "dump", keys },
+      provider,
+      ctx,
+      counter,
+    );
+    const records = toRecords(
+      dumps,
+      {
+        operationId,
+        profileId: profile.id,
+        operation: op.kind,
+        ...(ctx.executionId ? { executionId: ctx.executionId } : {}),
+      },
+      () => newId("snap"),
+    );
+    for (const [i, r] of records.entries()) {
+      const known = knownAfterDigest(op, dumps[i]!);
+      if (known !== undefined) r.afterDigest = known;
+    }
+    saveDurably(deps.store, records, `${op.kind} on "${profile.name}"`);
+    return records;
+  }
+
+  /** Reads back what the operation left, so a later change by someone else shows as a conflict. */
+  private async recordAfterState(
+    profile: ConnectionProfile,
+    op: Operation,
+    records: SnapshotRecord[],
+    provider: CacheProvider,
+    ctx: GateContext,
+  ): Promise<void> {
+    const unknown = records.filter((r) => r.afterDigest === undefined);
+    if (unknown.length === 0) return;
+    try {
+      const after = await this.attempt(
+        profile,
+        OPERATION_SPECS.dump,
+        { kind: "dump", keys: unknown.map((r) => r.key) },
+        provider,
+        ctx,
+        { attempts: 0 },
+      );
+      this.deps.snapshots?.store.setAfterDigests(
+        unknown.map((r, i) => ({ snapshotId: r.snapshotId, afterDigest: stateDigest(after[i]!) })),
+      );
+    } catch {
+      // The change went through; without its after-state a rollback asks before overwriting.
+    }
   }
 
   /**
@@ -227,6 +325,8 @@ export class OperationGate {
     attempts: number,
     outcome: Outcome,
     error?: CachifyError,
+    operationId: string = newId("ev"),
+    snapshotCount = 0,
   ): void {
     const durationMs = performance.now() - started;
     const keys =
@@ -235,7 +335,7 @@ export class OperationGate {
         : operationKeys(op);
     const limit = this.deps.auditKeyLimit ?? 10;
     const event: HistoryEvent = {
-      id: newId("ev"),
+      id: operationId,
       ts: Date.now(),
       source: "app",
       kind: op.kind,
@@ -255,6 +355,7 @@ export class OperationGate {
       event.keyCount = keys.length;
     }
     if (ctx.executionId) event.executionId = ctx.executionId;
+    if (snapshotCount > 0) event.snapshots = snapshotCount;
     // The console's command name is safe to keep; its other arguments may be values.
     if ("command" in spec)
       event.operation = `${spec.class} ${(spec as RawSpec).command.toUpperCase()}`;

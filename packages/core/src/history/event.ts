@@ -35,6 +35,8 @@ export interface HistoryEvent {
   attempts?: number;
   message?: string;
   executionId?: string;
+  /** Pre-images saved for this operation (their operationId is this event's id). */
+  snapshots?: number;
   dedupeKey?: string;
   count: number;
 }

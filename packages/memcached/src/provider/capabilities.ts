@@ -7,7 +7,8 @@ export function memcachedCapabilities(): Capabilities {
     types: ["string"],
     ttlRead: true,
     ttlWrite: true,
-    dumpRestore: false,
+    // Snapshots work (value, flags and TTL are all an item holds); there is no DUMP command.
+    dumpRestore: true,
     keyListing: "best-effort",
     stats: true,
     cluster: false,
@@ -17,7 +18,7 @@ export function memcachedCapabilities(): Capabilities {
         "one whole server at a time.",
       types: "Memcached stores only byte strings (with 32-bit client flags).",
       dumpRestore:
-        "Memcached has no DUMP/RESTORE: a snapshot keeps the value, its client flags and its TTL.",
+        "Memcached has no DUMP/RESTORE: snapshots keep the value, its client flags and its TTL (mg v f t), which is everything an item holds.",
       keyListing:
         "Keys are listed with lru_crawler metadump, which walks the cache while it changes: not a " +
         "point-in-time snapshot. Servers started with -X refuse it.",

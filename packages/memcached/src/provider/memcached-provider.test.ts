@@ -159,7 +159,7 @@ describe("MemcachedProvider through the operation gate", () => {
       types: ["string"],
       ttlRead: true,
       ttlWrite: true,
-      dumpRestore: false,
+      dumpRestore: true,
       keyListing: "best-effort",
       scan: false,
       stats: true,

@@ -30,6 +30,7 @@ import { type PoolServer, ServerPool } from "../pool/server-pool.ts";
 import { memcachedCapabilities } from "./capabilities.ts";
 import { KeyListing } from "./key-listing.ts";
 import { poolStats } from "./pool-stats.ts";
+import { dumpKeys, restoreKeys } from "./snapshot.ts";
 import { expireTtlFlag, keptTtlFlag, setTtlFlag, ttlMsFromFlag } from "./ttl.ts";
 import { unsupported } from "./unsupported.ts";
 
@@ -111,6 +112,14 @@ export class MemcachedProvider implements CacheProvider {
         break;
       case "expire":
         result = await this.expire(o, signal);
+        break;
+      case "dump":
+        checkKeys(o.keys);
+        result = await dumpKeys(this.pool, (sv, r, sg) => this.meta(sv, r, sg), o.keys, signal);
+        break;
+      case "restore":
+        checkKeys(o.items.map((i) => i.key));
+        result = await restoreKeys(this.pool, (sv, r, sg) => this.meta(sv, r, sg), o.items, signal);
         break;
       default:
         throw unsupported(o.kind);

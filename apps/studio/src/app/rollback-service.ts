@@ -1,0 +1,227 @@
+import {
+  badInput,
+  type Confirmation,
+  type KeyRestore,
+  notFound,
+  type Origin,
+  type SnapshotRecord,
+  stateDigest,
+} from "@cachify/core";
+import { decodeDumpString, dumpRdbVersion } from "@cachify/redis";
+import { keyOut, ttlSeconds, valueOut } from "./key-args.ts";
+import type { App } from "./open-app.ts";
+
+export interface SnapshotSelection {
+  snapshotIds?: string[];
+  executionId?: string;
+  operationId?: string;
+}
+
+export interface RestoreItemResult {
+  key: string;
+  keyBase64: string;
+  status: "restored" | "deleted" | "skipped" | "failed";
+  reason?: string;
+}
+
+const bytesKey = (b: Uint8Array) => Buffer.from(b).toString("base64");
+
+/**
+ * The rollback helper: lists pre-images, shows one beside the key's current state, and puts a key,
+ * a selection or a whole execution back. Restores go through the gate (read-only, guardrails,
+ * audit, and a snapshot of their own, so a rollback can itself be undone).
+ */
+export class RollbackService {
+  constructor(
+    private readonly app: App,
+    private readonly origin: Origin,
+  ) {}
+
+  list(q: {
+    profile?: string;
+    key?: Uint8Array;
+    executionId?: string;
+    operationId?: string;
+    limit?: number;
+  }) {
+    const profileId = q.profile ? this.app.profiles.resolve(q.profile).id : undefined;
+    const rows = this.app.store.snapshots.list({
+      ...(profileId ? { profileId } : {}),
+      ...(q.key ? { key: q.key } : {}),
+      ...(q.executionId ? { executionId: q.executionId } : {}),
+      ...(q.operationId ? { operationId: q.operationId } : {}),
+      limit: q.limit ?? 200,
+    });
+    return rows.map((r) => this.view(r));
+  }
+
+  private view(r: SnapshotRecord) {
+    const profile = this.app.profiles.list().find((p) => p.id === r.profileId);
+    return {
+      snapshotId: r.snapshotId,
+      ...keyOut(r.key),
+      profile: profile?.name ?? null,
+      profileId: r.profileId,
+      executionId: r.executionId ?? null,
+      operationId: r.operationId,
+      operation: r.operation,
+      capturedAt: r.capturedAt,
+      existed: r.existed,
+      type: r.type,
+      sizeBytes: r.sizeBytes,
+      expiresAt: r.absoluteExpiryMs,
+      restoreStatus: r.restoreStatus,
+    };
+  }
+
+  /** One snapshot beside the key as it is now; strings show their values, others type and size. */
+  async inspect(snapshotId: string) {
+    const [snap] = this.app.store.snapshots.list({ snapshotIds: [snapshotId] });
+    if (!snap) throw notFound(`No snapshot ${snapshotId}: it may have been pruned by retention.`);
+    const profile = this.app.profiles.resolve(snap.profileId);
+    const current = await this.app.gate.run(
+      profile,
+      { kind: "get", key: snap.key },
+      { origin: this.origin },
+    );
+    const [now] = await this.app.gate.run(
+      profile,
+      { kind: "dump", keys: [snap.key] },
+      { origin: this.origin },
+    );
+    const snapshotValue =
+      snap.payload && profile.engine === "memcached"
+        ? snap.payload
+        : snap.payload
+          ? decodeDumpString(snap.payload)
+          : undefined;
+    return {
+      snapshot: {
+        ...this.view(snap),
+        ...(snapshotValue ? valueOut(snapshotValue) : { value: null }),
+        ...(snap.payload && profile.engine === "redis"
+          ? { rdbVersion: dumpRdbVersion(snap.payload) ?? null }
+          : {}),
+      },
+      current: {
+        type: current.type,
+        ttl: ttlSeconds(current.ttlMs),
+        ...(current.value ? valueOut(current.value) : { value: null }),
+      },
+      conflict: conflictOf(snap, now ? stateDigest(now) : "absent"),
+    };
+  }
+
+  private select(sel: SnapshotSelection): SnapshotRecord[] {
+    const given = [sel.snapshotIds?.length, sel.executionId, sel.operationId].filter(
+      Boolean,
+    ).length;
+    if (given !== 1)
+      throw badInput(
+        "Choose what to restore: snapshot ids, an execution, or an operation (one of them).",
+      );
+    const rows = this.app.store.snapshots.list({
+      ...(sel.snapshotIds ? { snapshotIds: sel.snapshotIds } : {}),
+      ...(sel.executionId ? { executionId: sel.executionId } : {}),
+      ...(sel.operationId ? { operationId: sel.operationId } : {}),
+      limit: 100_000,
+    });
+    if (rows.length === 0)
+      throw notFound(
+        "No snapshots match: they may have been pruned by retention, or nothing was changed.",
+      );
+    if (sel.snapshotIds && rows.length !== sel.snapshotIds.length) {
+      const found = new Set(rows.map((r) => r.snapshotId));
+      throw notFound(
+        `Unknown snapshot(s): ${sel.snapshotIds.filter((id) => !found.has(id)).join(", ")}.`,
+      );
+    }
+    return rows;
+  }
+
+  async restore(sel: SnapshotSelection, opts: { force?: boolean; confirmation?: Confirmation }) {
+    const rows = this.select(sel);
+    const profileIds = new Set(rows.map((r) => r.profileId));
+    if (profileIds.size > 1)
+      throw badInput(
+        "These snapshots belong to different connections: restore one connection at a time.",
+      );
+    const profile = this.app.profiles.resolve([...profileIds][0]!);
+    // Per key: the oldest pre-image is the state before everything in the selection; the newest
+    // after-state is what our changes left (anything else now means someone changed it since).
+    const byKey = new Map<string, { first: SnapshotRecord; last: SnapshotRecord; ids: string[] }>();
+    for (const r of [...rows].sort(
+      (a, b) => a.capturedAt - b.capturedAt || a.snapshotId.localeCompare(b.snapshotId),
+    )) {
+      const k = bytesKey(r.key);
+      const e = byKey.get(k);
+      if (e) {
+        e.last = r;
+        e.ids.push(r.snapshotId);
+      } else byKey.set(k, { first: r, last: r, ids: [r.snapshotId] });
+    }
+    const entries = [...byKey.values()];
+    const results: RestoreItemResult[] = [];
+    const toRestore: { entry: (typeof entries)[number]; item: KeyRestore }[] = [];
+    const currentStates = await this.app.gate.run(
+      profile,
+      { kind: "dump", keys: entries.map((e) => e.first.key) },
+      { origin: this.origin },
+    );
+    entries.forEach((e, i) => {
+      const conflict = conflictOf(e.last, stateDigest(currentStates[i]!));
+      if (conflict && !opts.force) {
+        results.push({
+          ...keyOut(e.first.key),
+          status: "skipped",
+          reason: `${conflict}; restore it with force to overwrite`,
+        });
+        return;
+      }
+      const item: KeyRestore = {
+        key: e.first.key,
+        existed: e.first.existed,
+        absoluteExpiryMs: e.first.absoluteExpiryMs,
+      };
+      if (e.first.payload) item.payload = e.first.payload;
+      if (e.first.flags !== undefined) item.flags = e.first.flags;
+      toRestore.push({ entry: e, item });
+    });
+    if (toRestore.length > 0) {
+      const outcomes = await this.app.gate.run(
+        profile,
+        { kind: "restore", items: toRestore.map((t) => t.item) },
+        { origin: this.origin, ...(opts.confirmation ? { confirmation: opts.confirmation } : {}) },
+      );
+      outcomes.forEach((o, i) => {
+        const { entry } = toRestore[i]!;
+        results.push({
+          ...keyOut(o.key),
+          status: o.status,
+          ...(o.reason ? { reason: o.reason } : {}),
+        });
+        const status =
+          o.status === "restored" || o.status === "deleted"
+            ? "restored"
+            : o.status === "skipped"
+              ? "skipped"
+              : "failed";
+        this.app.store.snapshots.markRestored(entry.ids, status);
+      });
+    }
+    return {
+      profile: profile.name,
+      restored: results.filter((r) => r.status === "restored" || r.status === "deleted").length,
+      skipped: results.filter((r) => r.status === "skipped").length,
+      failed: results.filter((r) => r.status === "failed").length,
+      items: results,
+    };
+  }
+}
+
+/** Why restoring would overwrite someone else's change, or undefined when it is safe. */
+function conflictOf(snap: SnapshotRecord, currentDigest: string): string | undefined {
+  if (snap.afterDigest === undefined) return "the state after the change was not recorded";
+  if (snap.afterDigest !== currentDigest) return "the key changed after the snapshot";
+  return undefined;
+}

@@ -1,0 +1,83 @@
+import type { Command } from "commander";
+import { keyFrom } from "../../app/key-args.ts";
+import { RollbackService } from "../../app/rollback-service.ts";
+import type { CliContext } from "../context.ts";
+import { table } from "../io.ts";
+import { type RunAction, wholeNumber } from "../run-action.ts";
+
+export function registerRollbackCommands(program: Command, ctx: CliContext, run: RunAction): void {
+  const rollback = program.command("rollback").description("undo changes from key-level snapshots");
+  const service = () => new RollbackService(ctx.open(), "cli");
+
+  rollback
+    .command("list")
+    .description("recent snapshots (newest first), by execution, operation or key")
+    .option("--execution <id>", "snapshots of one workflow execution")
+    .option("--operation <id>", "snapshots of one operation (its timeline event id)")
+    .option("--profile <name>", "only this connection")
+    .option("--key <key>", "only this key (with --profile)")
+    .option("--limit <n>", "at most N", wholeNumber("--limit"), 100)
+    .option("--json", "print JSON")
+    .action(
+      run(async (p, o) => {
+        const snapshots = service().list({
+          profile: o.profile,
+          key: o.key !== undefined ? keyFrom({ key: o.key }) : undefined,
+          executionId: o.execution,
+          operationId: o.operation,
+          limit: o.limit,
+        });
+        p.result({ snapshots }, () =>
+          snapshots.length === 0
+            ? "No snapshots match."
+            : table([
+                ["SNAPSHOT", "TAKEN", "PROFILE", "OPERATION", "KEY", "STATUS"],
+                ...snapshots.map((s) => [
+                  s.snapshotId,
+                  new Date(s.capturedAt).toISOString(),
+                  s.profile ?? "?",
+                  s.operation,
+                  s.key,
+                  s.restoreStatus,
+                ]),
+              ]),
+        );
+      }),
+    );
+
+  rollback
+    .command("restore")
+    .description("put keys back as they were before a change (through the same guardrails)")
+    .option("--execution <id>", "every key of one workflow execution")
+    .option("--operation <id>", "every key of one operation")
+    .option("--snapshot <ids...>", "these snapshots")
+    .option("--force", "overwrite keys that changed after the snapshot")
+    .option("--confirm <name>", "the profile name, required on prod")
+    .option("--json", "print JSON")
+    .action(
+      run(async (p, o) => {
+        const r = await service().restore(
+          {
+            ...(o.snapshot ? { snapshotIds: o.snapshot as string[] } : {}),
+            ...(o.execution ? { executionId: o.execution } : {}),
+            ...(o.operation ? { operationId: o.operation } : {}),
+          },
+          {
+            force: Boolean(o.force),
+            confirmation: {
+              acknowledged: true,
+              ...(o.confirm !== undefined ? { typedName: o.confirm } : {}),
+            },
+          },
+        );
+        p.result(r, () =>
+          [
+            `Restored ${r.restored}, skipped ${r.skipped}, failed ${r.failed} on "${r.profile}".`,
+            ...r.items
+              .filter((i) => i.status === "skipped" || i.status === "failed")
+              .map((i) => `  ${i.status} ${i.key}: ${i.reason}`),
+          ].join("\n"),
+        );
+      }),
+    );
+}

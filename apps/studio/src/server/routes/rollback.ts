@@ -1,0 +1,57 @@
+import { bytesFromBase64 } from "@cachify/core";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { App } from "../../app/open-app.ts";
+import { RollbackService } from "../../app/rollback-service.ts";
+import { parse } from "../parse.ts";
+
+const ListQuery = z.object({
+  profileId: z.string().optional(),
+  keyBase64: z.string().optional(),
+  executionId: z.string().optional(),
+  operationId: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+const RestoreBody = z.object({
+  snapshotIds: z.array(z.string()).min(1).max(100_000).optional(),
+  executionId: z.string().optional(),
+  operationId: z.string().optional(),
+  force: z.boolean().optional(),
+  confirm: z
+    .object({ challengeId: z.string().optional(), typedName: z.string().optional() })
+    .optional(),
+});
+
+export function registerRollbackRoutes(server: FastifyInstance, app: App): void {
+  const service = new RollbackService(app, "api");
+
+  server.get("/api/rollback/snapshots", async (req) => {
+    const q = parse(ListQuery, req.query, "query");
+    return {
+      snapshots: service.list({
+        ...(q.profileId ? { profile: q.profileId } : {}),
+        ...(q.keyBase64 ? { key: bytesFromBase64(q.keyBase64) } : {}),
+        ...(q.executionId ? { executionId: q.executionId } : {}),
+        ...(q.operationId ? { operationId: q.operationId } : {}),
+        ...(q.limit ? { limit: q.limit } : {}),
+      }),
+    };
+  });
+
+  server.get("/api/rollback/snapshots/:id", async (req) => {
+    const { id } = parse(z.object({ id: z.string().min(1) }), req.params, "path");
+    return service.inspect(id);
+  });
+
+  server.post("/api/rollback/restore", async (req) => {
+    const b = parse(RestoreBody, req.body, "body");
+    return service.restore(
+      {
+        ...(b.snapshotIds ? { snapshotIds: b.snapshotIds } : {}),
+        ...(b.executionId ? { executionId: b.executionId } : {}),
+        ...(b.operationId ? { operationId: b.operationId } : {}),
+      },
+      { force: Boolean(b.force), ...(b.confirm ? { confirmation: b.confirm } : {}) },
+    );
+  });
+}

@@ -1,0 +1,3 @@
+export * from "./digest.ts";
+export * from "./snapshot.ts";
+export * from "./stage.ts";

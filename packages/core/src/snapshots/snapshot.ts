@@ -1,0 +1,52 @@
+import type { KeyBytes } from "../common/keys.ts";
+import type { KeyDump } from "../operations/operation.ts";
+
+export type RestoreStatus = "available" | "restored" | "skipped" | "failed";
+
+/** A key's pre-image, written (durably) before the mutation it guards is sent. contracts.md. */
+export interface SnapshotRecord {
+  snapshotId: string;
+  /** The history event of the operation it guards, or the workflow execution. */
+  operationId: string;
+  executionId?: string;
+  profileId: string;
+  key: KeyBytes;
+  existed: boolean;
+  capturedAt: number;
+  absoluteExpiryMs: number | null;
+  sizeBytes: number;
+  /** What the operation was (kind), for the rollback dialog. */
+  operation: string;
+  /** Engine payload: Redis DUMP bytes, or Memcached value. Encrypted at rest by the store. */
+  payload?: Uint8Array;
+  flags?: number;
+  type: KeyDump["type"];
+  node?: string;
+  /** Digest of the key right after the mutation ("absent" when it deleted it): a later change is a conflict. */
+  afterDigest?: string;
+  restoreStatus: RestoreStatus;
+}
+
+export interface SnapshotQuery {
+  profileId?: string;
+  executionId?: string;
+  operationId?: string;
+  key?: KeyBytes;
+  snapshotIds?: string[];
+  limit?: number;
+}
+
+/** Where pre-images live. `saveAll` returns only once the records are durable. */
+export interface SnapshotStore {
+  saveAll(records: SnapshotRecord[]): void;
+  setAfterDigests(updates: { snapshotId: string; afterDigest: string }[]): void;
+  list(query: SnapshotQuery): SnapshotRecord[];
+  markRestored(snapshotIds: string[], status: RestoreStatus): void;
+}
+
+/** Which snapshots a profile's settings leave out (sensitive key patterns), and why. */
+export interface SnapshotPolicy {
+  enabled: boolean;
+  /** Key matcher for patterns whose values are not snapshotted unless the user opted in. */
+  excluded?: (key: KeyBytes) => boolean;
+}

@@ -1,0 +1,91 @@
+import { CachifyError } from "../common/errors.ts";
+import type { OperationSpec } from "../operations/classify.ts";
+import { operationKeys } from "../operations/classify.ts";
+import type { KeyDump, Operation } from "../operations/operation.ts";
+import type { RawSpec } from "../operations/raw-classify.ts";
+import type { ConnectionProfile } from "../profiles/profile.ts";
+import { stateDigest } from "./digest.ts";
+import type { SnapshotPolicy, SnapshotRecord, SnapshotStore } from "./snapshot.ts";
+
+/** The keys whose pre-images must be durable before `op` is sent. */
+export function keysToSnapshot(op: Operation, spec: OperationSpec): Uint8Array[] {
+  if (spec.class === "read") return [];
+  if (op.kind === "raw") {
+    return "keyIndexes" in spec ? (spec as RawSpec).keyIndexes.map((i) => op.args[i]!) : [];
+  }
+  return operationKeys(op);
+}
+
+/**
+ * The state a key is in right after `op` when it can be known without asking the server:
+ * deletions leave nothing, TTL changes leave the value as it was (DUMP carries no TTL), a restore
+ * leaves the pre-image. undefined: read it back after the operation.
+ */
+export function knownAfterDigest(op: Operation, before: KeyDump): string | undefined {
+  switch (op.kind) {
+    case "delete":
+      return "absent";
+    case "expire":
+      return stateDigest(before);
+    case "restore": {
+      const item = op.items.find((i) => sameBytes(i.key, before.key));
+      return item
+        ? stateDigest({ existed: item.existed, payload: item.payload, flags: item.flags })
+        : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export interface SnapshotDeps {
+  store: SnapshotStore;
+  policyFor(profile: ConnectionProfile): SnapshotPolicy;
+}
+
+export function toRecords(
+  dumps: KeyDump[],
+  ids: { operationId: string; executionId?: string; profileId: string; operation: string },
+  newId: () => string,
+): SnapshotRecord[] {
+  const capturedAt = Date.now();
+  return dumps.map((d) => {
+    const r: SnapshotRecord = {
+      snapshotId: newId(),
+      operationId: ids.operationId,
+      profileId: ids.profileId,
+      key: d.key,
+      existed: d.existed,
+      capturedAt,
+      absoluteExpiryMs: d.absoluteExpiryMs,
+      sizeBytes: d.sizeBytes,
+      operation: ids.operation,
+      type: d.type,
+      restoreStatus: "available",
+    };
+    if (ids.executionId) r.executionId = ids.executionId;
+    if (d.payload) r.payload = d.payload;
+    if (d.flags !== undefined) r.flags = d.flags;
+    if (d.node) r.node = d.node;
+    return r;
+  });
+}
+
+/** Saves the records or refuses the operation: no mutation goes out without its pre-image. */
+export function saveDurably(store: SnapshotStore, records: SnapshotRecord[], what: string): void {
+  try {
+    store.saveAll(records);
+  } catch (e) {
+    throw new CachifyError(
+      "storage",
+      `Refused: the pre-image for ${what} could not be saved (${(e as Error).message}), so nothing was sent. Free disk space in the data folder or make it writable, or turn snapshots off in Settings to proceed without undo.`,
+      { cause: e },
+    );
+  }
+}

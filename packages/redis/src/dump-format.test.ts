@@ -1,0 +1,30 @@
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { decodeDumpString, dumpRdbVersion } from "./dump-format.ts";
+
+describe("DUMP payload decoding (real server payloads)", () => {
+  const servers = inject("servers");
+  const r = new Redis({ port: servers.redis.port, host: "127.0.0.1" });
+  afterAll(() => r.disconnect());
+
+  it.each([
+    ["short text", "hello"],
+    ["integer", "12345"],
+    ["negative int", "-7"],
+    ["long compressible text", "abc".repeat(500)],
+    ["binary", Buffer.from([0, 255, 10, 13, 1]).toString("latin1")],
+  ])("decodes a %s string", async (_name, value) => {
+    const key = `dumpfmt:${_name}`;
+    await r.set(key, Buffer.from(value, "latin1"));
+    const payload = (await r.dumpBuffer(key))!;
+    expect(Buffer.from(decodeDumpString(payload)!).toString("latin1")).toBe(value);
+    expect(dumpRdbVersion(payload)).toBeGreaterThanOrEqual(9);
+    await r.del(key);
+  });
+
+  it("returns undefined for other types", async () => {
+    await r.hset("dumpfmt:h", "f", "v");
+    expect(decodeDumpString((await r.dumpBuffer("dumpfmt:h"))!)).toBeUndefined();
+    await r.del("dumpfmt:h");
+  });
+});

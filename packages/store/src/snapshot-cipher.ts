@@ -1,0 +1,46 @@
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { CachifyError } from "@cachify/core";
+
+export const SNAPSHOT_KEY_FILE = "snapshot.key";
+
+/**
+ * Encrypts snapshot payloads at rest with AES-256-GCM. The key lives in a file readable only by
+ * the user in the data folder (an OS keychain is not reachable from here on every platform; the
+ * file is the documented fallback of safety.md).
+ */
+export class SnapshotCipher {
+  private readonly key: Buffer;
+
+  constructor(dataDir: string) {
+    const path = join(dataDir, SNAPSHOT_KEY_FILE);
+    if (existsSync(path)) {
+      this.key = Buffer.from(readFileSync(path, "utf8").trim(), "base64");
+      if (this.key.length !== 32) {
+        throw new CachifyError(
+          "storage",
+          `${path} is not a valid snapshot key (expected 32 bytes, base64). Restore it from a backup; without it saved snapshots cannot be read.`,
+        );
+      }
+    } else {
+      this.key = randomBytes(32);
+      writeFileSync(path, `${this.key.toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+    }
+    chmodSync(path, 0o600);
+  }
+
+  seal(plain: Uint8Array): Buffer {
+    const iv = randomBytes(12);
+    const c = createCipheriv("aes-256-gcm", this.key, iv);
+    const body = Buffer.concat([c.update(plain), c.final()]);
+    return Buffer.concat([iv, c.getAuthTag(), body]);
+  }
+
+  open(sealed: Uint8Array): Buffer {
+    const b = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+    const d = createDecipheriv("aes-256-gcm", this.key, b.subarray(0, 12));
+    d.setAuthTag(b.subarray(12, 28));
+    return Buffer.concat([d.update(b.subarray(28)), d.final()]);
+  }
+}
