@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { OperationGate, type OperationSample, ProviderPool } from "@cachify/core";
-import { openStore, type Store } from "@cachify/store";
+import { DEFAULT_SNAPSHOT_RETENTION, openStore, type Store } from "@cachify/store";
 import { HistoryFeed } from "./history-feed.ts";
 import { ManagedPolicySource } from "./managed-policy.ts";
 import { CombinedPolicies } from "./policies.ts";
@@ -29,6 +29,8 @@ export interface AppOptions {
 
 export function openApp(options: AppOptions): App {
   const store = openStore(options.dataDir);
+  // Retention runs at every start (cheap: indexed deletes), so old pre-images never pile up.
+  store.snapshots.prune(DEFAULT_SNAPSHOT_RETENTION);
   const managedPolicy = new ManagedPolicySource(
     options.managedPolicyPath ??
       process.env.CACHIFY_MANAGED_POLICY ??
