@@ -9,7 +9,7 @@ import { SqlitePolicyRepository } from "./policy-repository.ts";
 import { SqliteProfileRepository } from "./profile-repository.ts";
 import { SnapshotCipher } from "./snapshot-cipher.ts";
 import { SqliteSnapshotRepository } from "./snapshot-repository.ts";
-import { isCorruptionError } from "./sqlite-errors.ts";
+import { isCorruptionError, storageHint } from "./sqlite-errors.ts";
 
 export const DB_FILE_NAME = "cachify.db";
 /** How long a write waits for another connection's lock before failing with SQLITE_BUSY. */
@@ -218,7 +218,7 @@ function storageError(e: unknown, file: string): CachifyError {
   if (e instanceof CachifyError) return e;
   return new CachifyError(
     "storage",
-    `Cannot open the database ${file}: ${(e as Error).message}. Check that the file and its folder belong to you and are not in use by another program, or choose another folder with --data-dir.`,
+    `Cannot open the database ${file}: ${(e as Error).message}. ${storageHint(e, path.dirname(file))}`,
     { cause: e },
   );
 }
