@@ -22,7 +22,7 @@ export {
 } from "./open-store.ts";
 export { SqlitePolicyRepository } from "./policy-repository.ts";
 export { SqliteProfileRepository } from "./profile-repository.ts";
-export { SNAPSHOT_KEY_FILE, SnapshotCipher } from "./snapshot-cipher.ts";
+export { LOCAL_KEY_FILE, LocalCipher } from "./local-cipher.ts";
 export {
   DEFAULT_SNAPSHOT_RETENTION,
   type SnapshotRetention,

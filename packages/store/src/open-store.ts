@@ -4,10 +4,10 @@ import type { PolicyRepository, ProfileRepository } from "@cachify/core";
 import { CachifyError } from "@cachify/core";
 import Database from "better-sqlite3";
 import { SqliteHistoryRepository, type StoreHistoryRepository } from "./history-repository.ts";
+import { LocalCipher } from "./local-cipher.ts";
 import { runMigrations } from "./migrations.ts";
 import { SqlitePolicyRepository } from "./policy-repository.ts";
 import { SqliteProfileRepository } from "./profile-repository.ts";
-import { SnapshotCipher } from "./snapshot-cipher.ts";
 import { SqliteSnapshotRepository } from "./snapshot-repository.ts";
 import { isCorruptionError, storageHint } from "./sqlite-errors.ts";
 
@@ -85,15 +85,16 @@ export function openStore(dataDir: string): Store {
   }
 
   const { db, schemaVersion } = opened;
+  const cipher = new LocalCipher(dir);
   let closed = false;
   return {
     dataDir: dir,
     path: file,
     schemaVersion,
-    profiles: new SqliteProfileRepository(db),
+    profiles: new SqliteProfileRepository(db, cipher),
     history: new SqliteHistoryRepository(db),
     policies: new SqlitePolicyRepository(db),
-    snapshots: new SqliteSnapshotRepository(db, new SnapshotCipher(dir)),
+    snapshots: new SqliteSnapshotRepository(db, cipher),
     ...(recovered ? { recovered } : {}),
     diagnostics() {
       const get = (pragma: string) => db.pragma(pragma, { simple: true });

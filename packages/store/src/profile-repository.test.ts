@@ -57,12 +57,14 @@ describe("ProfileRepository", () => {
     reopened.close();
   });
 
-  it("keeps the password in its own column and out of the JSON", () => {
+  it("keeps the password in its own column, sealed with the local key, and out of the JSON", () => {
     withStore((store) => {
       const profile = fullProfile();
       store.profiles.save(profile);
       const row = rawRow(store, profile.id)!;
-      expect(row.password).toBe(profile.password);
+      expect(row.password).toMatch(/^enc1:/);
+      expect(row.password).not.toContain(profile.password!);
+      expect(store.profiles.get(profile.id)!.password).toBe(profile.password);
       expect(row.data).not.toContain(profile.password!);
       const json = JSON.parse(row.data) as Record<string, unknown>;
       expect(json).not.toHaveProperty("password");

@@ -1,5 +1,6 @@
 import { CachifyError, type ConnectionProfile, type ProfileRepository } from "@cachify/core";
 import type Database from "better-sqlite3";
+import { type LocalCipher, openText, sealText } from "./local-cipher.ts";
 import { sqliteCode } from "./sqlite-errors.ts";
 
 interface ProfileRow {
@@ -20,7 +21,10 @@ export class SqliteProfileRepository implements ProfileRepository {
   readonly #saveOne: (profile: ConnectionProfile) => void;
   readonly #saveAll: (profiles: ConnectionProfile[]) => void;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly cipher: LocalCipher,
+  ) {
     const columns = "id, name, data, password";
     this.#all = db.prepare(`SELECT ${columns} FROM profiles ORDER BY name COLLATE NOCASE, id`);
     this.#byId = db.prepare(`SELECT ${columns} FROM profiles WHERE id = ?`);
@@ -44,17 +48,17 @@ export class SqliteProfileRepository implements ProfileRepository {
   }
 
   list(): ConnectionProfile[] {
-    return this.#all.all().map(fromRow);
+    return this.#all.all().map((r) => fromRow(r, this.cipher));
   }
 
   get(id: string): ConnectionProfile | undefined {
     const row = this.#byId.get(id);
-    return row && fromRow(row);
+    return row && fromRow(row, this.cipher);
   }
 
   getByName(name: string): ConnectionProfile | undefined {
     const row = this.#byName.get(name);
-    return row && fromRow(row);
+    return row && fromRow(row, this.cipher);
   }
 
   save(profile: ConnectionProfile): void {
@@ -75,7 +79,7 @@ export class SqliteProfileRepository implements ProfileRepository {
       throw nameConflict(profile.name);
     }
     try {
-      this.#upsert.run(toRow(profile));
+      this.#upsert.run(toRow(profile, this.cipher));
     } catch (e) {
       // The UNIQUE index is the last word (the check above makes this rare).
       if (sqliteCode(e) === "SQLITE_CONSTRAINT_UNIQUE") throw nameConflict(profile.name, e);
@@ -92,23 +96,24 @@ function nameConflict(name: string, cause?: unknown): CachifyError {
   );
 }
 
-function toRow(profile: ConnectionProfile): Record<string, unknown> {
+function toRow(profile: ConnectionProfile, cipher: LocalCipher): Record<string, unknown> {
   // Whatever else the object carries, id, name and password never go into the JSON.
   const { id, name, password, ...rest } = profile;
   return {
     id,
     name,
     data: JSON.stringify(rest),
-    password: password ?? null,
+    // Sealed with the local key: the database file alone never reveals a password.
+    password: password === undefined ? null : sealText(cipher, password),
   };
 }
 
-function fromRow(row: ProfileRow): ConnectionProfile {
+function fromRow(row: ProfileRow, cipher: LocalCipher): ConnectionProfile {
   const rest = JSON.parse(row.data) as Omit<ConnectionProfile, "id" | "name" | "password">;
   return {
     id: row.id,
     name: row.name,
     ...rest,
-    ...(row.password === null ? {} : { password: row.password }),
+    ...(row.password === null ? {} : { password: openText(cipher, row.password) }),
   };
 }

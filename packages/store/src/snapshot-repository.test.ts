@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SnapshotRecord } from "@cachify/core";
 import { afterEach, describe, expect, it } from "vitest";
+import { LOCAL_KEY_FILE } from "./local-cipher.ts";
 import { openStore } from "./open-store.ts";
-import { SNAPSHOT_KEY_FILE } from "./snapshot-cipher.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -43,7 +43,7 @@ describe("snapshot repository", () => {
     const wal = readFileSync(join(dir, "cachify.db-wal"), { flag: "a+" });
     expect(raw.includes("secret-value-1")).toBe(false);
     expect(wal.includes("secret-value-1")).toBe(false);
-    expect(statSync(join(dir, SNAPSHOT_KEY_FILE)).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, LOCAL_KEY_FILE)).mode & 0o777).toBe(0o600);
     const again = openStore(dir);
     expect(
       new TextDecoder().decode(again.snapshots.list({ snapshotIds: ["snap_1"] })[0]!.payload),

@@ -1,6 +1,6 @@
 import type { RestoreStatus, SnapshotQuery, SnapshotRecord, SnapshotStore } from "@cachify/core";
 import type Database from "better-sqlite3";
-import type { SnapshotCipher } from "./snapshot-cipher.ts";
+import type { LocalCipher } from "./local-cipher.ts";
 
 interface Row {
   snapshot_id: string;
@@ -39,7 +39,7 @@ export class SqliteSnapshotRepository implements SnapshotStore {
 
   constructor(
     db: Database.Database,
-    private readonly cipher: SnapshotCipher,
+    private readonly cipher: LocalCipher,
   ) {
     this.#db = db;
     const insert = db.prepare(`INSERT INTO snapshots (snapshot_id, operation_id, execution_id,

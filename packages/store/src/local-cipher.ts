@@ -3,24 +3,25 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CachifyError } from "@cachify/core";
 
-export const SNAPSHOT_KEY_FILE = "snapshot.key";
+export const LOCAL_KEY_FILE = "cachify.key";
 
 /**
- * Encrypts snapshot payloads at rest with AES-256-GCM. The key lives in a file readable only by
- * the user in the data folder (an OS keychain is not reachable from here on every platform; the
- * file is the documented fallback of safety.md).
+ * Encrypts what must not sit in the database in clear (snapshot payloads, profile passwords) with
+ * AES-256-GCM. The key lives in a file readable only by the user in the data folder, apart from
+ * the database (an OS keychain is not reachable from here on every platform; the file is the
+ * documented fallback of safety.md).
  */
-export class SnapshotCipher {
+export class LocalCipher {
   private readonly key: Buffer;
 
   constructor(dataDir: string) {
-    const path = join(dataDir, SNAPSHOT_KEY_FILE);
+    const path = join(dataDir, LOCAL_KEY_FILE);
     if (existsSync(path)) {
       this.key = Buffer.from(readFileSync(path, "utf8").trim(), "base64");
       if (this.key.length !== 32) {
         throw new CachifyError(
           "storage",
-          `${path} is not a valid snapshot key (expected 32 bytes, base64). Restore it from a backup; without it saved snapshots cannot be read.`,
+          `${path} is not a valid Cachify Studio key (expected 32 bytes, base64). Restore it from a backup; without it saved snapshots and passwords cannot be read.`,
         );
       }
     } else {
@@ -43,4 +44,16 @@ export class SnapshotCipher {
     d.setAuthTag(b.subarray(12, 28));
     return Buffer.concat([d.update(b.subarray(28)), d.final()]);
   }
+}
+
+const PREFIX = "enc1:";
+
+/** A secret text for a database column: sealed, with a marker so clear legacy values still read. */
+export function sealText(cipher: LocalCipher, text: string): string {
+  return PREFIX + cipher.seal(new TextEncoder().encode(text)).toString("base64");
+}
+
+export function openText(cipher: LocalCipher, stored: string): string {
+  if (!stored.startsWith(PREFIX)) return stored;
+  return new TextDecoder().decode(cipher.open(Buffer.from(stored.slice(PREFIX.length), "base64")));
 }
