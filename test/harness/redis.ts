@@ -46,7 +46,9 @@ export function redisArgs(port: number, extra: string[] = [], persist = false): 
 async function waitReady(proc: ManagedProcess, port: number): Promise<void> {
   await waitFor(async () => {
     if (!proc.alive) throw new Error(`redis-server exited: ${proc.recentOutput()}`);
-    return (await rawCommand(port, ["PING"], 500)).startsWith("+PONG");
+    const reply = await rawCommand(port, ["PING"], 500);
+    // A server with requirepass answers NOAUTH: it is up.
+    return reply.startsWith("+PONG") || reply.startsWith("-NOAUTH");
   }, `redis-server on port ${port}`);
 }
 
