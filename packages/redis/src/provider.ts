@@ -16,7 +16,7 @@ import { Cluster, type Redis } from "ioredis";
 import { buf } from "./bytes.ts";
 import { createClient, destroyClient, ensureConnected, type RedisClient } from "./connection.ts";
 import { nodeId, type RedisContext } from "./context.ts";
-import { mapRedisError } from "./errors.ts";
+import { isWrongType, mapRedisError } from "./errors.ts";
 import { CommandTable, commandInfo, fetchCommandEntries } from "./ops/command-info.ts";
 import { hashDelete, hashScan, hashSet } from "./ops/hash.ts";
 import { rename } from "./ops/keys.ts";
@@ -128,9 +128,16 @@ export class RedisProvider implements CacheProvider {
         const key = buf(op.key);
         // One write, one round trip: TYPE, PTTL and GET go out together.
         const replies = (await c.pipeline().type(key).pttl(key).getBuffer(key).exec()) ?? [];
-        const type = String(replies[0]?.[1] ?? "none");
-        const pttl = Number(replies[1]?.[1] ?? -2);
-        const value = replies[2]?.[0] ? null : (replies[2]?.[1] as Buffer | null);
+        // A pipeline hands errors back per command: LOADING, NOAUTH and the like must fail the
+        // read, never pass for "no such key". GET on another type answers WRONGTYPE: expected.
+        for (const [i, r] of replies.entries()) {
+          const err = r?.[0];
+          if (err && !(i === 2 && isWrongType(err))) throw err;
+        }
+        if (replies.length < 3) throw new Error("Connection is closed.");
+        const type = String(replies[0]![1]);
+        const pttl = Number(replies[1]![1]);
+        const value = replies[2]![0] ? null : (replies[2]![1] as Buffer | null);
         const t = asType(type);
         const read: OperationResults["get"] = { key: op.key, type: t, ttlMs: pttl };
         if (t === "string" && value) {
