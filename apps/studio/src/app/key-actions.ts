@@ -2,7 +2,7 @@ import {
   badInput,
   type Confirmation,
   type ConnectionProfile,
-  globToRegExp,
+  checkGlob,
   type Origin,
   type ValueType,
 } from "@cachify/core";
@@ -29,7 +29,7 @@ export class KeyActions {
   ) {}
 
   async list(profile: ConnectionProfile, req: KeyListRequest) {
-    if (req.match !== undefined) globToRegExp(req.match); // a clear error before anything is sent
+    if (req.match !== undefined) checkGlob(req.match); // a clear error before anything is sent
     if (req.type !== undefined && !VALUE_TYPES.includes(req.type as ValueType)) {
       throw badInput(`Unknown type "${req.type}": use one of ${VALUE_TYPES.join(", ")}.`);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { globToRegExp, keyMatcher, literalPrefix } from "./glob.ts";
+import { checkGlob, keyMatcher, literalPrefix } from "./glob.ts";
 import { keyFromText } from "./keys.ts";
 
 describe("glob", () => {
@@ -22,8 +22,24 @@ describe("glob", () => {
   });
 
   it("rejects malformed patterns with a message saying how to fix them", () => {
-    expect(() => globToRegExp("user:[abc")).toThrow(/unclosed "\["/);
-    expect(() => globToRegExp("user:\\")).toThrow(/lone backslash/);
+    expect(() => checkGlob("user:[abc")).toThrow(/unclosed "\["/);
+    expect(() => checkGlob("user:\\")).toThrow(/lone backslash/);
+  });
+
+  it("stays fast on patterns that make regular expressions backtrack", () => {
+    const key = keyFromText("a".repeat(5000));
+    const started = performance.now();
+    expect(keyMatcher(`${"*a".repeat(12)}*b`)(key)).toBe(false);
+    // Polynomial at worst; a backtracking regex takes minutes here.
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it("agrees with the server's own MATCH on edge cases", () => {
+    expect(m("[]]", "]")).toBe(true);
+    expect(m("a[b-]", "a-")).toBe(true);
+    expect(m("[z-a]", "m")).toBe(true);
+    expect(m("**x", "abx")).toBe(true);
+    expect(m("a?c", "a\nc".replace("\\n", "\n"))).toBe(true);
   });
 
   it("finds the literal prefix", () => {
