@@ -127,7 +127,9 @@ describe("per-profile retry policy against a real server (FR-V2-004)", () => {
       { kind: "listPush", key: text("r:list"), values: [text("x")], end: "tail" },
       { origin: "test" },
     );
-    await expect(push).rejects.toMatchObject({ code: expect.stringMatching(/^(timeout|connection)$/) });
+    await expect(push).rejects.toMatchObject({
+      code: expect.stringMatching(/^(timeout|connection)$/),
+    });
     await server.process.kill("SIGKILL");
     await server.restart();
     await sleep(200);

@@ -5,6 +5,7 @@ export {
   SqliteHistoryRepository,
   type StoreHistoryRepository,
 } from "./history-repository.ts";
+export { LOCAL_KEY_FILE, LocalCipher } from "./local-cipher.ts";
 export {
   currentVersion,
   MIGRATIONS,
@@ -22,7 +23,6 @@ export {
 } from "./open-store.ts";
 export { SqlitePolicyRepository } from "./policy-repository.ts";
 export { SqliteProfileRepository } from "./profile-repository.ts";
-export { LOCAL_KEY_FILE, LocalCipher } from "./local-cipher.ts";
 export {
   DEFAULT_SNAPSHOT_RETENTION,
   type SnapshotRetention,
