@@ -47,6 +47,7 @@ const API_OTHER: Record<string, string> = {
   "PUT /api/profiles/:id": "edits a profile in the local store",
   "DELETE /api/profiles/:id": "removes a profile from the local store",
   "POST /api/profiles/:id/test": "PING through the gate (read)",
+  "POST /api/connections/test": "PING on an unsaved profile through the gate (read)",
   "POST /api/policies/read-only": "sets a policy in the local store",
   "DELETE /api/policies/read-only/:profileId": "clears a policy in the local store",
 };

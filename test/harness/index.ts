@@ -5,3 +5,6 @@ export * from "./memcached.ts";
 export * from "./ports.ts";
 export * from "./redis.ts";
 export * from "./resp.ts";
+export * from "./resp2.ts";
+export * from "./sentinel.ts";
+export * from "./tls.ts";

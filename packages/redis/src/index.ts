@@ -1,3 +1,4 @@
+export { checkTlsFiles } from "./connection.ts";
 export { decodeDumpString, dumpRdbVersion } from "./dump-format.ts";
 export { mapRedisError } from "./errors.ts";
 export { createRedisProvider, RedisProvider } from "./provider.ts";

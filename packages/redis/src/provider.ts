@@ -95,7 +95,15 @@ export class RedisProvider implements CacheProvider {
       sent = true;
       return (await this.run(op)) as ResultOf<O>;
     } catch (e) {
-      throw mapRedisError(e, where, sent);
+      // A command failed by a dropped connection says only "Connection is closed."; the cause
+      // (a TLS alert, a reset) came on the client's error event.
+      const closed = e instanceof Error && e.message === "Connection is closed.";
+      const cause = closed && this.connection.lastError ? this.connection.lastError : e;
+      const err = mapRedisError(cause, where, sent, this.profile);
+      // After a sentinel failover the old primary answers READONLY: reconnect through the
+      // sentinels so the retry reaches the new primary.
+      if (err.errorClass === "READONLY" && this.profile.mode === "sentinel") this.reset();
+      throw err;
     } finally {
       ticket.signal.removeEventListener("abort", onAbort);
     }

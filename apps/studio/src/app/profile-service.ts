@@ -4,6 +4,9 @@ import {
   CachifyError,
   type ConnectionProfile,
   exportProfiles,
+  newId,
+  type OperationGate,
+  type Origin,
   type PolicyRepository,
   type ProfileInput,
   type ProfileRepository,
@@ -14,6 +17,15 @@ import {
   type ReadOnlyPolicySource,
   readOnlyState,
 } from "@cachify/core";
+import { checkTlsFiles } from "@cachify/redis";
+
+export interface ConnectionTestResult {
+  ok: true;
+  latencyMs: number;
+}
+
+/** The id prefix of a profile that exists only for one connection test (never stored). */
+export const UNSAVED_ID_PREFIX = "unsaved";
 
 /** Profiles as the CLI and the API use them: by name or id, validated, shown without secrets. */
 export class ProfileService {
@@ -50,6 +62,7 @@ export class ProfileService {
 
   create(input: ProfileInput): ConnectionProfile {
     const p = buildProfile(input);
+    checkTlsFiles(p);
     if (this.repo.getByName(p.name)) {
       throw new CachifyError(
         "conflict",
@@ -63,6 +76,7 @@ export class ProfileService {
   update(ref: string, input: ProfileInput): ConnectionProfile {
     const current = this.resolve(ref);
     const next = buildProfile(input, current);
+    checkTlsFiles(next);
     this.repo.save(next);
     void this.pool.drop(current.id);
     return next;
@@ -79,6 +93,13 @@ export class ProfileService {
   /** Imports a V1 or current export file: all entries valid and names free, or nothing changes. */
   importFile(text: string): ConnectionProfile[] {
     const { profiles } = parseProfileFile(text);
+    for (const p of profiles) {
+      try {
+        checkTlsFiles(p);
+      } catch (e) {
+        throw badInput(`Profile "${p.name}": ${(e as Error).message} Nothing was imported.`);
+      }
+    }
     const taken = profiles.filter((p) => this.repo.getByName(p.name)).map((p) => p.name);
     if (taken.length > 0) {
       throw badInput(
@@ -87,6 +108,48 @@ export class ProfileService {
     }
     this.repo.saveMany(profiles);
     return profiles;
+  }
+
+  /**
+   * Test connection: a PING through the gate (so it is audited, bounded by the profile's timeout and
+   * retried per its policy like any operation). Errors say what to change in the profile.
+   */
+  async test(
+    profile: ConnectionProfile,
+    gate: OperationGate,
+    origin: Origin,
+  ): Promise<ConnectionTestResult> {
+    const r = await gate.run(profile, { kind: "ping" }, { origin });
+    return { ok: true, latencyMs: Math.round(r.latencyMs * 100) / 100 };
+  }
+
+  /**
+   * A profile that is not saved (the add-connection form before Save), validated exactly like a
+   * saved one (files included). `basedOn` (a saved profile's id or name) fills what the input
+   * leaves out, e.g. the password an edit form never receives. It gets a fresh id with the
+   * "unsaved" prefix, so its audit event can never be taken for a saved profile's.
+   */
+  transient(input: ProfileInput & { basedOn?: unknown }): ConnectionProfile {
+    const { basedOn, ...fields } = input;
+    const base = typeof basedOn === "string" && basedOn !== "" ? this.resolve(basedOn) : undefined;
+    const name = fields.name ?? base?.name ?? "unsaved connection";
+    const p = buildProfile({ ...fields, name }, base);
+    checkTlsFiles(p);
+    return { ...p, id: newId(UNSAVED_ID_PREFIX) };
+  }
+
+  /** Tests an unsaved profile; its provider (and connection) is closed right after. */
+  async testUnsaved(
+    input: ProfileInput & { basedOn?: unknown },
+    gate: OperationGate,
+    origin: Origin,
+  ): Promise<ConnectionTestResult> {
+    const p = this.transient(input);
+    try {
+      return await this.test(p, gate, origin);
+    } finally {
+      await this.pool.drop(p.id);
+    }
   }
 
   exportFile(includeSecrets: boolean): string {

@@ -9,7 +9,7 @@ export interface ProfileExportFile {
   profiles: Record<string, unknown>[];
 }
 
-const SECRET_FIELDS = ["password"] as const;
+const SECRET_FIELDS = ["password", "sentinelPassword"] as const;
 
 export function exportProfiles(
   profiles: ConnectionProfile[],

@@ -10,10 +10,19 @@ export interface HostPort {
   port: number;
 }
 
+/**
+ * TLS settings. `ca`, `cert` and `key` each hold either PEM text (`-----BEGIN ...`) or the absolute
+ * path of a PEM file (`/...` or `~/...`), read when the connection is made. `key` is a secret like
+ * a password (never in views; in exports only when secrets are asked for), whichever form it has.
+ */
 export interface TlsOptions {
+  /** CA certificate(s) that signed the server's certificate; absent: the system's trusted CAs. */
   ca?: string;
+  /** Client certificate, for servers that demand one (tls-auth-clients yes). */
   cert?: string;
+  /** Secret: the client certificate's private key. */
   key?: string;
+  /** The name sent as SNI and checked against the server certificate (default: the host). */
   servername?: string;
   /** false skips certificate verification; the UI shows a warning wherever this profile appears. */
   rejectUnauthorized: boolean;
@@ -40,6 +49,10 @@ export interface ConnectionProfile {
   /** Cluster seeds, sentinels, or the memcached pool (in addition to host:port for redis). */
   nodes?: HostPort[];
   sentinelMaster?: string;
+  /** Sentinel mode: the ACL user for the sentinels themselves (username/password are the data nodes'). */
+  sentinelUsername?: string;
+  /** Secret, like password: the sentinels' own password (their requirepass), if they have one. */
+  sentinelPassword?: string;
   username?: string;
   /** Secret: never leaves the store in exports unless asked for, never in JSON views. */
   password?: string;
@@ -92,6 +105,8 @@ export interface ProfileView {
   port: number;
   nodes?: HostPort[];
   sentinelMaster?: string;
+  sentinelUsername?: string;
+  hasSentinelPassword?: boolean;
   username?: string;
   hasPassword: boolean;
   db?: number;
@@ -105,4 +120,6 @@ export interface ProfileView {
   retry: RetryPolicy;
   color?: string;
   url: string;
+  /** Risky settings the UI and CLI show wherever the profile appears (e.g. TLS verification off). */
+  warnings?: string[];
 }

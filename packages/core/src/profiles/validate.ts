@@ -22,6 +22,8 @@ export interface ProfileInput {
   port?: unknown;
   nodes?: unknown;
   sentinelMaster?: unknown;
+  sentinelUsername?: unknown;
+  sentinelPassword?: unknown;
   username?: unknown;
   password?: unknown;
   db?: unknown;
@@ -124,6 +126,74 @@ export function validateRetryPolicy(v: unknown): RetryPolicy {
   return p;
 }
 
+export type TlsMaterialField = "ca" | "cert" | "key";
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n[\s\S]*?-----END \1-----/g;
+const WANTED: Record<TlsMaterialField, string> = {
+  ca: "the CA certificate (-----BEGIN CERTIFICATE-----)",
+  cert: "the client certificate (-----BEGIN CERTIFICATE-----)",
+  key: "the client certificate's private key (-----BEGIN PRIVATE KEY-----)",
+};
+
+/** Whether a tls.ca/cert/key value is PEM text or names a file (validation has checked which). */
+export function tlsMaterialKind(value: string): "pem" | "file" {
+  return value.includes("-----BEGIN ") ? "pem" : "file";
+}
+
+/**
+ * Checks PEM text for tls.ca, tls.cert or tls.key: complete blocks of the right kind, an
+ * unencrypted key. Used on pasted text here and on file contents by the Redis adapter. `source`
+ * names where the text came from in messages (never the text itself: it may be a private key).
+ */
+export function checkPem(text: string, field: TlsMaterialField, source = `tls.${field}`): void {
+  const labels = [...text.matchAll(PEM_BLOCK)].map((m) => m[1]!);
+  if (labels.length === 0) {
+    throw badInput(
+      `${source} holds no complete PEM block: it should be ${WANTED[field]} through its -----END ...----- line.`,
+    );
+  }
+  if (field === "key") {
+    const label = labels.find((l) => l.endsWith("PRIVATE KEY"));
+    if (!label) {
+      throw badInput(
+        `${source} holds ${labels.map((l) => `a ${l}`).join(", ")}, not a private key: tls.key must be ${WANTED.key}.`,
+      );
+    }
+    if (label === "ENCRYPTED PRIVATE KEY" || /Proc-Type: 4,ENCRYPTED/.test(text)) {
+      throw badInput(
+        `${source} is an encrypted private key, which is not supported: decrypt it with "openssl pkey -in key.pem -out key-plain.pem" and use that file.`,
+      );
+    }
+    return;
+  }
+  const other = labels.find((l) => l !== "CERTIFICATE" && l !== "TRUSTED CERTIFICATE");
+  if (other) {
+    throw badInput(
+      `${source} holds a ${other}, not only certificates: tls.${field} must be ${WANTED[field]}.${other.endsWith("PRIVATE KEY") ? " The private key belongs in tls.key." : ""}`,
+    );
+  }
+}
+
+/** PEM text, or an absolute file path (checked for existence where files can be read). */
+function tlsMaterial(v: unknown, field: TlsMaterialField): string {
+  if (typeof v !== "string") {
+    throw badInput(`tls.${field} must be text: PEM text or the absolute path of a PEM file.`);
+  }
+  if (tlsMaterialKind(v) === "pem") {
+    checkPem(v, field);
+    return v;
+  }
+  const path = v.trim();
+  // A key's value is never echoed: it may be key material pasted without its PEM armour.
+  const shown = field === "key" ? "" : ` (got "${path}")`;
+  if (/[\0\r\n]/.test(path) || !/^(\/|~\/|[A-Za-z]:[\\/])/.test(path)) {
+    throw badInput(
+      `tls.${field} must be PEM text (starting with -----BEGIN) or the absolute path of a PEM file, starting with / or ~/${shown}.`,
+    );
+  }
+  return path;
+}
+
 function validateTls(v: unknown): TlsOptions | undefined {
   if (v === undefined || v === null || v === false) return undefined;
   if (v === true) return { rejectUnauthorized: true };
@@ -136,8 +206,23 @@ function validateTls(v: unknown): TlsOptions | undefined {
         ? true
         : bool(o.rejectUnauthorized, "tls.rejectUnauthorized"),
   };
-  for (const f of ["ca", "cert", "key", "servername"] as const) {
-    if (o[f] !== undefined && o[f] !== null && o[f] !== "") t[f] = str(o[f], `tls.${f}`);
+  for (const f of ["ca", "cert", "key"] as const) {
+    if (o[f] !== undefined && o[f] !== null && o[f] !== "") t[f] = tlsMaterial(o[f], f);
+  }
+  if (o.servername !== undefined && o.servername !== null && o.servername !== "") {
+    const name = str(o.servername, "tls.servername").trim();
+    if (!/^[A-Za-z0-9.-]{1,253}$/.test(name)) {
+      throw badInput(
+        `tls.servername "${name}" is not a host name: give the name the server's certificate is issued for, e.g. redis.example.com.`,
+      );
+    }
+    t.servername = name;
+  }
+  if (t.cert !== undefined && t.key === undefined) {
+    throw badInput("tls.cert is set without tls.key: a client certificate needs its private key.");
+  }
+  if (t.key !== undefined && t.cert === undefined) {
+    throw badInput("tls.key is set without tls.cert: give the client certificate too.");
   }
   return t;
 }
@@ -231,6 +316,23 @@ export function buildProfile(
       );
     }
     p.sentinelMaster = sentinelMaster;
+    const sentinelUsername = input.sentinelUsername ?? base?.sentinelUsername;
+    if (sentinelUsername !== undefined && sentinelUsername !== null && sentinelUsername !== "")
+      p.sentinelUsername = str(sentinelUsername, "sentinelUsername");
+    const sentinelPassword = input.sentinelPassword ?? base?.sentinelPassword;
+    if (sentinelPassword !== undefined && sentinelPassword !== null && sentinelPassword !== "")
+      p.sentinelPassword = str(sentinelPassword, "sentinelPassword");
+  } else if (
+    (input.sentinelPassword !== undefined &&
+      input.sentinelPassword !== null &&
+      input.sentinelPassword !== "") ||
+    (input.sentinelUsername !== undefined &&
+      input.sentinelUsername !== null &&
+      input.sentinelUsername !== "")
+  ) {
+    throw badInput(
+      'sentinelUsername and sentinelPassword apply to sentinel profiles only: set mode "sentinel" or remove them.',
+    );
   }
   const username = input.username ?? fromUrl?.username ?? base?.username;
   if (username !== undefined && username !== null && username !== "")

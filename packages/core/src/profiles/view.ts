@@ -21,6 +21,10 @@ export function profileView(p: ConnectionProfile, forced?: { reason: string }): 
   if (forced) v.forcedReadOnlyReason = forced.reason;
   if (p.nodes) v.nodes = p.nodes;
   if (p.sentinelMaster) v.sentinelMaster = p.sentinelMaster;
+  if (p.mode === "sentinel") {
+    if (p.sentinelUsername) v.sentinelUsername = p.sentinelUsername;
+    v.hasSentinelPassword = p.sentinelPassword !== undefined;
+  }
   if (p.username) v.username = p.username;
   if (p.db !== undefined) v.db = p.db;
   if (p.tls) {
@@ -28,5 +32,18 @@ export function profileView(p: ConnectionProfile, forced?: { reason: string }): 
     v.tls = { ...rest, hasKey: key !== undefined };
   }
   if (p.color) v.color = p.color;
+  const warnings = profileWarnings(p);
+  if (warnings.length > 0) v.warnings = warnings;
   return v;
+}
+
+/** Settings that weaken the connection's security, in words the user can act on. */
+export function profileWarnings(p: ConnectionProfile): string[] {
+  const out: string[] = [];
+  if (p.tls && !p.tls.rejectUnauthorized) {
+    out.push(
+      "TLS certificate verification is off (tls.rejectUnauthorized: false): traffic is encrypted but the server is not authenticated. Give tls.ca instead for anything but a test server.",
+    );
+  }
+  return out;
 }

@@ -35,8 +35,12 @@ export function registerProfileRoutes(server: FastifyInstance, app: App): void {
 
   server.post("/api/profiles/:id/test", async (req) => {
     const { id } = parse(Params, req.params, "path");
-    const profile = app.profiles.resolve(id);
-    const r = await app.gate.run(profile, { kind: "ping" }, { origin: "api" });
-    return { ok: true, latencyMs: Math.round(r.latencyMs * 100) / 100 };
+    return app.profiles.test(app.profiles.resolve(id), app.gate, "api");
   });
+
+  // Test connection for a profile that is not saved yet (the add-connection form): the same
+  // validation and the same gated PING; nothing is stored but the audit event.
+  server.post("/api/connections/test", async (req) =>
+    app.profiles.testUnsaved(parse(Body, req.body, "profile"), app.gate, "api"),
+  );
 }
