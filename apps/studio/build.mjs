@@ -7,6 +7,9 @@ await build({
   bundle: true,
   platform: "node",
   format: "esm",
+  // The studio server is a chunk of its own, loaded only by `cachify studio`.
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
   target: "node20",
   sourcemap: true,
   external: ["better-sqlite3"],

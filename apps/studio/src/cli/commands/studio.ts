@@ -1,6 +1,4 @@
 import type { Command } from "commander";
-import { openWindow } from "../../server/open-window.ts";
-import { startStudio } from "../../server/start-studio.ts";
 import type { CliContext } from "../context.ts";
 import { type RunAction, wholeNumber } from "../run-action.ts";
 
@@ -12,6 +10,9 @@ export function registerStudioCommand(program: Command, ctx: CliContext, run: Ru
     .option("--no-open", "do not open a window; just print the link")
     .action(
       run(async (_p, o) => {
+        // Loaded on demand: the HTTP server is not needed by the other, short-lived commands.
+        const { startStudio } = await import("../../server/start-studio.ts");
+        const { openWindow } = await import("../../server/open-window.ts");
         const studio = await startStudio({ dataDir: ctx.dataDir, port: o.port });
         ctx.io.out(
           `Cachify Studio is running: ${studio.url}\nData folder: ${ctx.dataDir}\nPress Ctrl+C to stop.\n`,
