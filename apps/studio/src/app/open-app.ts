@@ -72,3 +72,8 @@ export function openApp(options: AppOptions): App {
     },
   };
 }
+
+/** What to tell the user when the store file was unreadable and a fresh one was started. */
+export function recoveryNotice(r: { movedTo: string; reason: string }): string {
+  return `the data file was unreadable (${r.reason}); it was kept as ${r.movedTo} and a new, empty store was started. Profiles and history from before are in that file.`;
+}

@@ -1,5 +1,5 @@
 import { resolveDataDir } from "@cachify/store";
-import { type App, openApp } from "../app/open-app.ts";
+import { type App, openApp, recoveryNotice } from "../app/open-app.ts";
 import { type CliIo, Printer } from "./io.ts";
 
 /** What every command action gets: the printer, and the app opened on first use, closed after. */
@@ -25,7 +25,12 @@ export class CliContext {
   }
 
   open(): App {
-    this.app ??= openApp({ dataDir: this.dataDir });
+    if (!this.app) {
+      this.app = openApp({ dataDir: this.dataDir });
+      const r = this.app.store.recovered;
+      // Said once, on stderr, so --json output on stdout stays one document.
+      if (r) this.io.err(`cachify: ${recoveryNotice(r)}\n`);
+    }
     return this.app;
   }
 

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { recoveryNotice } from "../../app/open-app.ts";
 import type { CliContext } from "../context.ts";
 import { type RunAction, wholeNumber } from "../run-action.ts";
 
@@ -14,6 +15,8 @@ export function registerStudioCommand(program: Command, ctx: CliContext, run: Ru
         const { startStudio } = await import("../../server/start-studio.ts");
         const { openWindow } = await import("../../server/open-window.ts");
         const studio = await startStudio({ dataDir: ctx.dataDir, port: o.port });
+        const recovered = studio.app.store.recovered;
+        if (recovered) ctx.io.err(`cachify: ${recoveryNotice(recovered)}\n`);
         ctx.io.out(
           `Cachify Studio is running: ${studio.url}\nData folder: ${ctx.dataDir}\nPress Ctrl+C to stop.\n`,
         );
