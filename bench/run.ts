@@ -1,7 +1,9 @@
 import { startRedis } from "../test/harness/index.ts";
 import { benchGateOverhead } from "./b7-gate-overhead.ts";
+import { benchDashboard } from "./b8-dashboard.ts";
 import { benchBrowserFirstPage } from "./b9-browser-first-page.ts";
 import { type BenchResult, printTable } from "./report.ts";
+import { runWorkflowBenches } from "./workflows.ts";
 
 /**
  * `npm run bench` (full: 1M keys) or `npm run bench -- --quick` (100k keys). Every benchmark
@@ -15,6 +17,18 @@ try {
   console.log(`cachify bench (${quick ? "quick, 100k keys" : "full, 1M keys"}) on ${redis.url}`);
   results.push(await benchGateOverhead(redis, quick ? 3000 : 10000));
   results.push(await benchBrowserFirstPage(redis, keys));
+  // Workflows: B1, B3, B4, B5, B6, B10 (--only B1,B3 runs some of them).
+  const only = process.argv.indexOf("--only");
+  results.push(
+    ...(await runWorkflowBenches(
+      redis,
+      quick,
+      only > 0 ? process.argv[only + 1]?.split(",") : undefined,
+    )),
+  );
+  // Observability: B8 at its defined size in quick mode too (30 days, 10 profiles, 1M events).
+  if (only < 0 || process.argv[only + 1]?.split(",").includes("B8"))
+    results.push(...(await benchDashboard(redis, 1_000_000)));
 } finally {
   await redis.stop();
 }

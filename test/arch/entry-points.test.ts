@@ -14,6 +14,8 @@ import { cliSandbox } from "../support/cli.ts";
  * without a confirmation (428 / exit 4), with the key on the server unchanged.
  */
 const KEY = "ep:guarded";
+/** Dry-run plans of a delete of KEY, per profile id (API) or name (CLI), made before the tests. */
+const plans = new Map<string, string>();
 
 /** `op(profile)`: the id of an earlier operation on KEY that left a snapshot (for rollback). */
 type ApiCall = (
@@ -40,14 +42,120 @@ const API_CACHE_MUTATIONS: Record<string, ApiCall> = {
     url: "/api/rollback/restore",
     body: { operationId: op(id), force: true },
   }),
+  // Value routes (routes/values.ts): each sample targets the guarded key (a string, so a
+  // collection edit that got through would fail loudly as well as change nothing).
+  "PUT /api/profiles/:id/string": (id) => ({
+    method: "PUT",
+    url: `/api/profiles/${id}/string`,
+    body: { key: KEY, value: "changed" },
+  }),
+  "PUT /api/profiles/:id/key/ttl": (id) => ({
+    method: "PUT",
+    url: `/api/profiles/${id}/key/ttl`,
+    body: { key: KEY, ttl: 1 },
+  }),
+  "POST /api/profiles/:id/key/rename": (id) => ({
+    method: "POST",
+    url: `/api/profiles/${id}/key/rename`,
+    // Over an existing key: a rename that replaces is guarded; RENAMENX is not.
+    body: { key: KEY, newKey: `${KEY}:target`, overwrite: true },
+  }),
+  "PUT /api/profiles/:id/hash/field": (id) => ({
+    method: "PUT",
+    url: `/api/profiles/${id}/hash/field`,
+    body: { key: KEY, field: "f", value: "changed" },
+  }),
+  "DELETE /api/profiles/:id/hash/field": (id) => ({
+    method: "DELETE",
+    url: `/api/profiles/${id}/hash/field`,
+    body: { key: KEY, field: "f" },
+  }),
+  "PUT /api/profiles/:id/list/item": (id) => ({
+    method: "PUT",
+    url: `/api/profiles/${id}/list/item`,
+    body: { key: KEY, index: 0, value: "changed" },
+  }),
+  "DELETE /api/profiles/:id/list/item": (id) => ({
+    method: "DELETE",
+    url: `/api/profiles/${id}/list/item`,
+    body: { key: KEY, index: 0, expected: "orig" },
+  }),
+  "DELETE /api/profiles/:id/set/member": (id) => ({
+    method: "DELETE",
+    url: `/api/profiles/${id}/set/member`,
+    body: { key: KEY, member: "orig" },
+  }),
+  "PUT /api/profiles/:id/zset/member": (id) => ({
+    method: "PUT",
+    url: `/api/profiles/${id}/zset/member`,
+    body: { key: KEY, member: "m", score: 1 },
+  }),
+  "DELETE /api/profiles/:id/zset/member": (id) => ({
+    method: "DELETE",
+    url: `/api/profiles/${id}/zset/member`,
+    body: { key: KEY, member: "m" },
+  }),
+  "DELETE /api/profiles/:id/stream/entry": (id) => ({
+    method: "DELETE",
+    url: `/api/profiles/${id}/stream/entry`,
+    body: { key: KEY, id: "1-0" },
+  }),
+  // Workflows (routes/workflows.ts): running a reviewed plan (delete-by-pattern of KEY).
+  "POST /api/workflows/plans/:id/apply": (id) => ({
+    method: "POST",
+    url: `/api/workflows/plans/${plans.get(id) ?? "missing"}/apply`,
+    body: {},
+  }),
+};
+/**
+ * Mutating routes whose operations only add (list push, set add, stream add): safety.md asks no
+ * confirmation for them, even on prod, so they are proven refused under forced read-only only.
+ */
+const API_CACHE_WRITES: Record<string, ApiCall> = {
+  // Create never overwrites (an existing key is a 409 before any guard): a new key is a write.
+  "POST /api/profiles/:id/keys": (id) => ({
+    method: "POST",
+    url: `/api/profiles/${id}/keys`,
+    body: { key: `${KEY}:new`, type: "hash", field: "f", value: "v" },
+  }),
+  "POST /api/profiles/:id/list/items": (id) => ({
+    method: "POST",
+    url: `/api/profiles/${id}/list/items`,
+    body: { key: KEY, value: "changed" },
+  }),
+  "POST /api/profiles/:id/set/member": (id) => ({
+    method: "POST",
+    url: `/api/profiles/${id}/set/member`,
+    body: { key: KEY, member: "changed" },
+  }),
+  "POST /api/profiles/:id/stream/entries": (id) => ({
+    method: "POST",
+    url: `/api/profiles/${id}/stream/entries`,
+    body: { key: KEY, fields: [{ field: "f", value: "changed" }] },
+  }),
 };
 /** Non-GET routes that do not change a cache, and why. */
 const API_OTHER: Record<string, string> = {
+  // Workflows: dry-runs only read; templates live in the local store; cancel stops an execution.
+  "POST /api/workflows/plans": "dry-run: SCAN and key state through the gate (reads)",
+  "POST /api/workflows/plans/:id/cancel": "stops a dry-run (reads only)",
+  "POST /api/workflows/executions/:id/cancel": "stops an execution: no new batch starts",
+  "POST /api/workflows/executions/:id/rerun": "a fresh dry-run (reads); never runs by itself",
+  "POST /api/workflows/templates": "saves a template in the local store",
+  "PUT /api/workflows/templates/:id": "edits a saved template in the local store",
+  "DELETE /api/workflows/templates/:id": "removes a saved template from the local store",
+  // Observability (routes/observability.ts): the local store only; the collector only reads.
+  "PUT /api/observability/settings": "collector and notification settings in the local store",
+  "PUT /api/observability/profiles/:id": "per-profile watch switch in the local store",
+  "POST /api/alerts": "creates an alert rule in the local store",
+  "PUT /api/alerts/:id": "edits an alert rule in the local store",
+  "DELETE /api/alerts/:id": "removes an alert rule from the local store",
+  "POST /api/notifications/read": "marks notifications read in the local store",
   "POST /api/profiles": "creates a profile in the local store",
   "PUT /api/profiles/:id": "edits a profile in the local store",
   "DELETE /api/profiles/:id": "removes a profile from the local store",
   "POST /api/profiles/:id/test": "PING through the gate (read)",
-  "POST /api/connections/test": "PING on an unsaved profile through the gate (read)",
+  "POST /api/connections/test": "PING through the gate on an unsaved profile (read)",
   "POST /api/policies/read-only": "sets a policy in the local store",
   "DELETE /api/policies/read-only/:profileId": "clears a policy in the local store",
 };
@@ -61,8 +169,24 @@ const CLI_CACHE_MUTATIONS: Record<
   expire: (p) => ["expire", p, KEY, "1"],
   exec: (p) => ["exec", p, "--", "SET", KEY, "changed"],
   "rollback restore": (p, op) => ["rollback", "restore", "--operation", op(p), "--force"],
+  "workflow apply": (p) => ["workflow", "apply", plans.get(p) ?? "missing"],
 };
 const CLI_OTHER: Record<string, string> = {
+  "workflow templates": "local store",
+  "workflow plan": "dry-run: SCAN and key state through the gate (reads)",
+  "workflow show": "a page of a stored plan, key state through the gate (reads)",
+  "workflow template save": "local store",
+  "workflow template show": "local store",
+  "workflow template remove": "local store",
+  "history list": "local store",
+  "history show": "local store",
+  "history rerun": "a fresh dry-run (reads); never runs by itself",
+  health: "PING + INFO/stats through the gate (reads)",
+  "alert add": "local store",
+  "alert list": "local store",
+  "alert remove": "local store",
+  "alert enable": "local store",
+  "alert disable": "local store",
   "profile add": "local store",
   "profile list": "local store",
   "profile show": "local store",
@@ -116,6 +240,7 @@ describe("every mutating entry point goes through the gate", () => {
 
   beforeAll(async () => {
     await rawCommand(servers.redis.port, ["SET", KEY, "orig"]);
+    await rawCommand(servers.redis.port, ["SET", `${KEY}:target`, "other"]);
     studio = await startStudio({ dataDir, port: 0 });
     const profiles = studio.app.profiles;
     roId = profiles.create({ name: "ep-ro", url: servers.redis.url }).id;
@@ -155,6 +280,30 @@ describe("every mutating entry point goes through the gate", () => {
       const tl = await sb.run("timeline", "--profile", name, "--json", "--limit", "1");
       snapshotOps.set(name, tl.json<{ events: { id: string }[] }>().events[0]!.id);
     }
+    // Workflow plans (a dry-run is allowed under read-only): their apply must be refused.
+    for (const id of [roId, prodId]) {
+      const plan = await studio.app.workflows.plan({
+        template: "delete-by-pattern",
+        profile: profiles.resolve(id),
+        params: { pattern: KEY },
+        origin: "test",
+      });
+      plans.set(id, plan.planId);
+    }
+    for (const name of ["ep-ro", "ep-prod"]) {
+      const r = await sb.run(
+        "workflow",
+        "plan",
+        "delete-by-pattern",
+        "--profile",
+        name,
+        "--param",
+        `pattern=${KEY}`,
+        "--json",
+      );
+      expect(r.code).toBe(0);
+      plans.set(name, r.json<{ planId: string; matched: number }>().planId);
+    }
   });
   afterAll(async () => {
     await studio.close();
@@ -165,7 +314,9 @@ describe("every mutating entry point goes through the gate", () => {
 
   it("knows every non-GET API route", () => {
     const mutating = [...new Set(studio.routes)].filter((r) => !r.startsWith("GET "));
-    const unknown = mutating.filter((r) => !(r in API_CACHE_MUTATIONS) && !(r in API_OTHER));
+    const unknown = mutating.filter(
+      (r) => !(r in API_CACHE_MUTATIONS) && !(r in API_CACHE_WRITES) && !(r in API_OTHER),
+    );
     expect(
       unknown,
       "add each new route to API_CACHE_MUTATIONS (with a sample) or API_OTHER",
@@ -188,6 +339,14 @@ describe("every mutating entry point goes through the gate", () => {
     it(`API ${route}: 403 under forced read-only, 428 on prod, key unchanged`, async () => {
       expect(await call(make(roId, opOf))).toBe(403);
       expect(await call(make(prodId, opOf))).toBe(428);
+      await keyIsUnchanged();
+      covered.push(`API ${route}`);
+    });
+  }
+
+  for (const [route, make] of Object.entries(API_CACHE_WRITES)) {
+    it(`API ${route}: 403 under forced read-only, key unchanged`, async () => {
+      expect(await call(make(roId, opOf))).toBe(403);
       await keyIsUnchanged();
       covered.push(`API ${route}`);
     });

@@ -1,3 +1,4 @@
+export { DASHBOARD_METRICS, ObservabilityService } from "./app/observability/index.ts";
 export { type App, openApp } from "./app/open-app.ts";
 export type { CliIo } from "./cli/io.ts";
 export { createProgram, runCli } from "./cli/program.ts";

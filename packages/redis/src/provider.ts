@@ -17,9 +17,19 @@ import { buf } from "./bytes.ts";
 import { createClient, destroyClient, ensureConnected, type RedisClient } from "./connection.ts";
 import { nodeId, type RedisContext } from "./context.ts";
 import { isWrongType, mapRedisError } from "./errors.ts";
+import {
+  deleteBatch,
+  expireBatch,
+  inspectBatch,
+  scanShard,
+  setBatch,
+  shards,
+} from "./ops/batch.ts";
 import { CommandTable, commandInfo, fetchCommandEntries } from "./ops/command-info.ts";
 import { hashDelete, hashScan, hashSet } from "./ops/hash.ts";
 import { rename } from "./ops/keys.ts";
+import { keyspaceEvents } from "./ops/keyspace.ts";
+import { latency } from "./ops/latency.ts";
 import { listPush, listRange, listRemoveAt, listSet } from "./ops/list.ts";
 import { raw } from "./ops/raw.ts";
 import { setAdd, setRemove, setScan } from "./ops/set.ts";
@@ -91,9 +101,12 @@ export class RedisProvider implements CacheProvider {
     const onAbort = () => this.reset();
     ticket.signal.addEventListener("abort", onAbort, { once: true });
     try {
-      await ensureConnected(this.client, this.connection);
+      // One client for the whole operation: a reset by another operation's timeout swaps
+      // this.client, and this one must not pick up the fresh, unconnected client half-way.
+      const client = this.client;
+      await ensureConnected(client, this.connection);
       sent = true;
-      return (await this.run(op)) as ResultOf<O>;
+      return (await this.run(op, client)) as ResultOf<O>;
     } catch (e) {
       // A command failed by a dropped connection says only "Connection is closed."; the cause
       // (a TLS alert, a reset) came on the client's error event.
@@ -109,9 +122,8 @@ export class RedisProvider implements CacheProvider {
     }
   }
 
-  private async run(op: Operation): Promise<OperationResults[Operation["kind"]]> {
-    const c = this.client;
-    const ctx = this.context();
+  private async run(op: Operation, c: RedisClient): Promise<OperationResults[Operation["kind"]]> {
+    const ctx = this.context(c);
     switch (op.kind) {
       case "ping": {
         const t = performance.now();
@@ -122,6 +134,10 @@ export class RedisProvider implements CacheProvider {
         return stats(ctx, this.profile.db ?? 0);
       case "slowlog":
         return slowlog(ctx, this.commands, op.count);
+      case "latency":
+        return latency(ctx);
+      case "keyspaceEvents":
+        return keyspaceEvents(ctx, this.profile.db ?? 0);
       case "commandInfo":
         return commandInfo(ctx, op);
       case "dump":
@@ -129,9 +145,9 @@ export class RedisProvider implements CacheProvider {
       case "restore":
         return restore(ctx, op);
       case "scan":
-        return this.scan(op);
+        return scan(c, op);
       case "describe":
-        return this.describe(op.keys);
+        return describe(c, op.keys);
       case "get": {
         const key = buf(op.key);
         // One write, one round trip: TYPE, PTTL and GET go out together.
@@ -210,73 +226,81 @@ export class RedisProvider implements CacheProvider {
         return streamDelete(ctx, op);
       case "raw":
         return raw(ctx, op);
+      case "shards":
+        return shards(ctx);
+      case "scanShard":
+        return scanShard(ctx, op);
+      case "inspectBatch":
+        return inspectBatch(ctx, op);
+      case "deleteBatch":
+        return deleteBatch(ctx, op);
+      case "expireBatch":
+        return expireBatch(ctx, op);
+      case "setBatch":
+        return setBatch(ctx, op);
     }
   }
 
-  /** The provider as the operation modules see it (the client changes after a reset). */
-  private context(): RedisContext {
+  /** The provider as the operation modules see it, bound to one client. */
+  private context(c: RedisClient = this.client): RedisContext {
     return {
-      client: this.client,
-      cluster: this.client instanceof Cluster,
-      primaries: () => this.primaries(),
-      nodeFor: (key) => this.nodeFor(key),
+      client: c,
+      cluster: c instanceof Cluster,
+      primaries: () => primariesOf(c),
+      nodeFor: (key) => nodeOf(c, key),
     };
-  }
-
-  private primaries(): Redis[] {
-    const c = this.client;
-    if (!(c instanceof Cluster)) return [c];
-    // Stable order so a composite cursor means the same node on the next page.
-    return c.nodes("master").sort((a, b) => nodeId(a).localeCompare(nodeId(b)));
-  }
-
-  /**
-   * The connection that owns a key. Cluster routing needs the key's position in the command, which
-   * ioredis does not know for subcommands such as MEMORY USAGE, so we route those by slot.
-   */
-  private nodeFor(key: Buffer): Redis {
-    const c = this.client;
-    if (!(c instanceof Cluster)) return c;
-    const owner = c.slots[slotOf(key)]?.[0];
-    return c.nodes("master").find((n) => nodeId(n) === owner) ?? c.nodes("master")[0]!;
-  }
-
-  private async dbSize(): Promise<number> {
-    const sizes = await Promise.all(this.primaries().map((n) => n.dbsize()));
-    return sizes.reduce((a, b) => a + b, 0);
-  }
-
-  private async scan(op: Extract<Operation, { kind: "scan" }>): Promise<ScanPage> {
-    const total = await this.dbSize();
-    if (this.client instanceof Cluster) {
-      return { ...(await scanCluster(this.primaries(), op)), total };
-    }
-    const page = await scanNode(this.client, op, checkCursor(op.cursor));
-    return { keys: page.keys, cursor: page.cursor, done: page.cursor === "0", total };
-  }
-
-  private async describe(keys: Uint8Array[]): Promise<KeyInfo[]> {
-    const c = this.client;
-    return Promise.all(
-      keys.map(async (k) => {
-        const key = buf(k);
-        const [type, pttl, size] = await Promise.all([
-          c.type(key),
-          c.pttl(key),
-          this.nodeFor(key)
-            .memory("USAGE", key)
-            .catch(() => null) as Promise<unknown>,
-        ]);
-        const info: KeyInfo = { key: k, type: asType(type), ttlMs: pttl };
-        if (typeof size === "number") info.sizeBytes = size;
-        return info;
-      }),
-    );
   }
 
   async close(): Promise<void> {
     destroyClient(this.client);
   }
+}
+
+/** Every primary (standalone: the one server), in a stable order for composite cursors. */
+function primariesOf(c: RedisClient): Redis[] {
+  if (!(c instanceof Cluster)) return [c];
+  return c.nodes("master").sort((a, b) => nodeId(a).localeCompare(nodeId(b)));
+}
+
+/**
+ * The connection that owns a key. Cluster routing needs the key's position in the command, which
+ * ioredis does not know for subcommands such as MEMORY USAGE, so we route those by slot.
+ */
+function nodeOf(c: RedisClient, key: Buffer): Redis {
+  if (!(c instanceof Cluster)) return c;
+  const owner = c.slots[slotOf(key)]?.[0];
+  return c.nodes("master").find((n) => nodeId(n) === owner) ?? c.nodes("master")[0]!;
+}
+
+async function dbSize(c: RedisClient): Promise<number> {
+  const sizes = await Promise.all(primariesOf(c).map((n) => n.dbsize()));
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
+async function scan(c: RedisClient, op: Extract<Operation, { kind: "scan" }>): Promise<ScanPage> {
+  const total = await dbSize(c);
+  if (c instanceof Cluster) return { ...(await scanCluster(primariesOf(c), op)), total };
+  const page = await scanNode(c, op, checkCursor(op.cursor));
+  return { keys: page.keys, cursor: page.cursor, done: page.cursor === "0", total };
+}
+
+/** Type, TTL and memory use of each key, sent together (one round trip per node). */
+async function describe(c: RedisClient, keys: Uint8Array[]): Promise<KeyInfo[]> {
+  return Promise.all(
+    keys.map(async (k) => {
+      const key = buf(k);
+      const [type, pttl, size] = await Promise.all([
+        c.type(key),
+        c.pttl(key),
+        nodeOf(c, key)
+          .memory("USAGE", key)
+          .catch(() => null) as Promise<unknown>,
+      ]);
+      const info: KeyInfo = { key: k, type: asType(type), ttlMs: pttl };
+      if (typeof size === "number") info.sizeBytes = size;
+      return info;
+    }),
+  );
 }
 
 export function createRedisProvider(profile: ConnectionProfile): RedisProvider {

@@ -77,6 +77,27 @@ export class SqliteHistoryRepository implements StoreHistoryRepository {
       where.push("source = ?");
       params.push(query.source);
     }
+    // Timeline filters (schema 006 adds environment and severity as indexed virtual columns).
+    for (const [column, values] of [
+      ["profile_id", query.profileIds],
+      ["source", query.sources],
+      ["environment", query.environments],
+      ["severity", query.severities],
+    ] as const) {
+      if (values === undefined) continue;
+      if (values.length === 0) return [];
+      where.push(`${column} IN (${values.map(() => "?").join(", ")})`);
+      params.push(...values);
+    }
+    if (query.search !== undefined && query.search.trim() !== "") {
+      // Matched against the stored JSON (kind, message, keys, operation, profile name), in the
+      // form it is stored in: JSON-escaped, then LIKE-escaped.
+      const needle = JSON.stringify(query.search.trim())
+        .slice(1, -1)
+        .replace(/[\\%_]/g, "\\$&");
+      where.push("data LIKE ? ESCAPE '\\'");
+      params.push(`%${needle}%`);
+    }
     if (query.since !== undefined) {
       where.push("ts >= ?");
       params.push(time(query.since, "since"));

@@ -1,3 +1,4 @@
+export { SqliteAlertRepository, type StoredNotification } from "./alert-repository.ts";
 export { APP_DIR_NAME, type DataDirOptions, resolveDataDir } from "./data-dir.ts";
 export {
   HISTORY_DEFAULT_LIMIT,
@@ -6,6 +7,17 @@ export {
   type StoreHistoryRepository,
 } from "./history-repository.ts";
 export { LOCAL_KEY_FILE, LocalCipher } from "./local-cipher.ts";
+export {
+  type HeatmapCell,
+  METRIC_SQL,
+  type RollupTier,
+  type Series,
+  type SeriesQuery,
+  type SeriesResult,
+  SqliteMetricRepository,
+} from "./metric-repository.ts";
+export { SqliteObservabilitySettings } from "./metric-settings.ts";
+export { type SlowestQuery, SqliteTimelineQueries } from "./metric-timeline.ts";
 export {
   currentVersion,
   MIGRATIONS,
@@ -21,6 +33,7 @@ export {
   type StoreDiagnostics,
   type StoreRecovery,
 } from "./open-store.ts";
+export { CHUNK_ITEMS } from "./plan-codec.ts";
 export { SqlitePolicyRepository } from "./policy-repository.ts";
 export { SqliteProfileRepository } from "./profile-repository.ts";
 export {
@@ -28,3 +41,8 @@ export {
   type SnapshotRetention,
   SqliteSnapshotRepository,
 } from "./snapshot-repository.ts";
+export {
+  SqliteExecutionRepository,
+  SqlitePlanRepository,
+  SqliteSavedTemplateRepository,
+} from "./workflow-repository.ts";

@@ -43,13 +43,20 @@ describe("migrations", () => {
     expect(rowsOf(again)).toEqual(before);
     expect(tables(again)).toEqual([
       "alert_rules",
+      "alert_states",
       "forced_read_only_policies",
       "history_events",
       "metric_rollups",
+      "metric_rollups_hourly",
+      "notifications",
+      "observability_settings",
+      "observability_watch",
       "profiles",
       "schema_migrations",
       "snapshots",
+      "workflow_attempts",
       "workflow_executions",
+      "workflow_plan_chunks",
       "workflow_plans",
       "workflow_templates",
     ]);

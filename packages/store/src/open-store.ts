@@ -3,13 +3,22 @@ import path from "node:path";
 import type { PolicyRepository, ProfileRepository } from "@cachify/core";
 import { CachifyError } from "@cachify/core";
 import Database from "better-sqlite3";
+import { SqliteAlertRepository } from "./alert-repository.ts";
 import { SqliteHistoryRepository, type StoreHistoryRepository } from "./history-repository.ts";
 import { LocalCipher } from "./local-cipher.ts";
+import { SqliteMetricRepository } from "./metric-repository.ts";
+import { SqliteObservabilitySettings } from "./metric-settings.ts";
+import { SqliteTimelineQueries } from "./metric-timeline.ts";
 import { runMigrations } from "./migrations.ts";
 import { SqlitePolicyRepository } from "./policy-repository.ts";
 import { SqliteProfileRepository } from "./profile-repository.ts";
 import { SqliteSnapshotRepository } from "./snapshot-repository.ts";
 import { isCorruptionError, storageHint } from "./sqlite-errors.ts";
+import {
+  SqliteExecutionRepository,
+  SqlitePlanRepository,
+  SqliteSavedTemplateRepository,
+} from "./workflow-repository.ts";
 
 export const DB_FILE_NAME = "cachify.db";
 /** How long a write waits for another connection's lock before failing with SQLITE_BUSY. */
@@ -34,7 +43,16 @@ export interface Store {
   readonly profiles: ProfileRepository;
   readonly history: StoreHistoryRepository;
   readonly policies: PolicyRepository;
+  /** Observability: metric rollups, alert rules and notifications, settings, timeline reads. */
+  readonly metrics: SqliteMetricRepository;
+  readonly alerts: SqliteAlertRepository;
+  readonly observability: SqliteObservabilitySettings;
+  readonly timeline: SqliteTimelineQueries;
   readonly snapshots: SqliteSnapshotRepository;
+  /** Workflows: dry-run plans (keys in chunks), executions with their attempts, saved templates. */
+  readonly plans: SqlitePlanRepository;
+  readonly executions: SqliteExecutionRepository;
+  readonly savedTemplates: SqliteSavedTemplateRepository;
   /** Present when this open replaced an unreadable file: tell the user where it went. */
   readonly recovered?: StoreRecovery;
   /** The connection's settings as SQLite reports them (for tests and a "doctor" command). */
@@ -94,7 +112,14 @@ export function openStore(dataDir: string): Store {
     profiles: new SqliteProfileRepository(db, cipher),
     history: new SqliteHistoryRepository(db),
     policies: new SqlitePolicyRepository(db),
+    metrics: new SqliteMetricRepository(db),
+    alerts: new SqliteAlertRepository(db),
+    observability: new SqliteObservabilitySettings(db),
+    timeline: new SqliteTimelineQueries(db),
     snapshots: new SqliteSnapshotRepository(db, cipher),
+    plans: new SqlitePlanRepository(db),
+    executions: new SqliteExecutionRepository(db),
+    savedTemplates: new SqliteSavedTemplateRepository(db),
     ...(recovered ? { recovered } : {}),
     diagnostics() {
       const get = (pragma: string) => db.pragma(pragma, { simple: true });

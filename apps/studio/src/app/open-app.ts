@@ -3,9 +3,12 @@ import { OperationGate, type OperationSample, ProviderPool } from "@cachify/core
 import { DEFAULT_SNAPSHOT_RETENTION, openStore, type Store } from "@cachify/store";
 import { HistoryFeed } from "./history-feed.ts";
 import { ManagedPolicySource } from "./managed-policy.ts";
+import { ObservabilityService } from "./observability/service.ts";
 import { CombinedPolicies } from "./policies.ts";
 import { ProfileService } from "./profile-service.ts";
 import { createProvider } from "./provider-factory.ts";
+import { RollbackService } from "./rollback-service.ts";
+import { WorkflowService } from "./workflow-service.ts";
 
 /** The composition root: wires the store and the engine adapters into the core. */
 export interface App {
@@ -18,6 +21,10 @@ export interface App {
   policies: CombinedPolicies;
   managedPolicy: ManagedPolicySource;
   observers: ((s: OperationSample) => void)[];
+  /** Health, metrics, timeline, alerts; its collector runs only in the studio (startCollector). */
+  observability: ObservabilityService;
+  /** Workflows: templates, dry-run plans, confirmed executions, history and reruns. */
+  workflows: WorkflowService;
   close(): Promise<void>;
 }
 
@@ -52,8 +59,37 @@ export function openApp(options: AppOptions): App {
     snapshots: { store: store.snapshots, policyFor: () => ({ enabled: snapshotsEnabled }) },
   });
   const profiles = new ProfileService(store.profiles, policies, pool);
+  const observability = new ObservabilityService({ store, profiles, gate, history, observers });
+  const workflows = new WorkflowService({
+    gate,
+    pool,
+    plans: store.plans,
+    executions: store.executions,
+    templates: store.savedTemplates,
+    policies,
+    resolveProfile: (ref) => profiles.resolve(ref),
+    snapshotsEnabled,
+    rollback: {
+      // onAbort stopAndRollback: the snapshot service puts the execution's keys back.
+      rollbackExecution: async (executionId, profileId) => {
+        const profile = profiles.resolve(profileId);
+        const record = store.executions.get(executionId);
+        const cli = record?.origin === "cli";
+        const r = await new RollbackService(app, cli ? "cli" : "rollback").restore(
+          { executionId },
+          {
+            confirmation: { acknowledged: true, typedName: profile.name },
+            ...(record ? { execution: { executionId, planId: record.planId } } : {}),
+          },
+        );
+        return { restored: r.restored, skipped: r.skipped, failed: r.failed };
+      },
+    },
+  });
+  // A studio that stopped mid-way left executions `running`: they are interrupted, never lost.
+  workflows.recover();
   let closed = false;
-  return {
+  const app: App = {
     dataDir: options.dataDir,
     store,
     history,
@@ -63,14 +99,19 @@ export function openApp(options: AppOptions): App {
     policies,
     managedPolicy,
     observers,
+    observability,
+    workflows,
     async close() {
       if (closed) return;
       closed = true;
+      await workflows.close();
+      await observability.stopCollector();
       await pool.closeAll();
       history.flush();
       store.close();
     },
   };
+  return app;
 }
 
 /** What to tell the user when the store file was unreadable and a fresh one was started. */

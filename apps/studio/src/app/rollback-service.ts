@@ -139,7 +139,18 @@ export class RollbackService {
     return rows;
   }
 
-  async restore(sel: SnapshotSelection, opts: { force?: boolean; confirmation?: Confirmation }) {
+  /**
+   * `execution`: a workflow's own stop-and-rollback, covered by the confirmation its plan already
+   * had (the gate checks the execution is approved for this profile).
+   */
+  async restore(
+    sel: SnapshotSelection,
+    opts: {
+      force?: boolean;
+      confirmation?: Confirmation;
+      execution?: { executionId: string; planId: string };
+    },
+  ) {
     const rows = this.select(sel);
     const profileIds = new Set(rows.map((r) => r.profileId));
     if (profileIds.size > 1)
@@ -166,7 +177,7 @@ export class RollbackService {
     const currentStates = await this.app.gate.run(
       profile,
       { kind: "dump", keys: entries.map((e) => e.first.key) },
-      { origin: this.origin },
+      { origin: this.origin, ...(opts.execution ? { execution: opts.execution } : {}) },
     );
     entries.forEach((e, i) => {
       const conflict = conflictOf(e.last, stateDigest(currentStates[i]!));
@@ -191,7 +202,11 @@ export class RollbackService {
       const outcomes = await this.app.gate.run(
         profile,
         { kind: "restore", items: toRestore.map((t) => t.item) },
-        { origin: this.origin, ...(opts.confirmation ? { confirmation: opts.confirmation } : {}) },
+        {
+          origin: this.origin,
+          ...(opts.confirmation ? { confirmation: opts.confirmation } : {}),
+          ...(opts.execution ? { execution: opts.execution } : {}),
+        },
       );
       outcomes.forEach((o, i) => {
         const { entry } = toRestore[i]!;

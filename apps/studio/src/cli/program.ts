@@ -1,12 +1,16 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { registerAlertCommands } from "./commands/alert.ts";
 import { registerExecCommand } from "./commands/exec.ts";
+import { registerHealthCommand } from "./commands/health.ts";
+import { registerHistoryCommands } from "./commands/history.ts";
 import { registerKeyCommands } from "./commands/keys.ts";
 import { registerPolicyCommands } from "./commands/policy.ts";
 import { registerProfileCommands } from "./commands/profile.ts";
 import { registerRollbackCommands } from "./commands/rollback.ts";
 import { registerStudioCommand } from "./commands/studio.ts";
 import { registerTimelineCommand } from "./commands/timeline.ts";
+import { registerWorkflowCommands } from "./commands/workflow.ts";
 import { CliContext } from "./context.ts";
 import { EXIT } from "./exit-codes.ts";
 import type { CliIo } from "./io.ts";
@@ -44,6 +48,10 @@ export function createProgram(io: CliIo, setExit: (code: number) => void) {
   registerRollbackCommands(program, ctx, run);
   registerTimelineCommand(program, ctx, run);
   registerStudioCommand(program, ctx, run);
+  registerHealthCommand(program, ctx, run, setExit);
+  registerAlertCommands(program, ctx, run);
+  registerWorkflowCommands(program, ctx, run, setExit);
+  registerHistoryCommands(program, ctx, run);
   const override = (c: Command) => {
     c.exitOverride();
     c.commands.forEach(override);

@@ -226,7 +226,12 @@ describe("studio HTTP API", () => {
       ws.once("open", r);
       ws.once("error", j);
     });
-    const message = new Promise<string>((r) => ws.once("message", (d) => r(String(d))));
+    // The socket also carries the collector's health/metrics updates: wait for the history one.
+    const message = new Promise<string>((r) =>
+      ws.on("message", (d) => {
+        if (JSON.parse(String(d)).type === "history") r(String(d));
+      }),
+    );
     const id = (await http(studio, "GET", "/api/profiles")).json().profiles[0].id;
     await http(studio, "GET", `/api/profiles/${id}/key?key=api:one`);
     const pushed = JSON.parse(await message);

@@ -1,14 +1,19 @@
 import { randomBytes } from "node:crypto";
 import websocket from "@fastify/websocket";
 import Fastify from "fastify";
+import type { CollectorOptions } from "../app/observability/service.ts";
 import { type App, openApp } from "../app/open-app.ts";
 import { errorHandler } from "./http-errors.ts";
 import { registerConsoleRoutes } from "./routes/console.ts";
 import { registerHistoryRoutes } from "./routes/history.ts";
 import { registerKeyRoutes } from "./routes/keys.ts";
+import { registerObservabilityRoutes } from "./routes/observability.ts";
 import { registerPolicyRoutes } from "./routes/policies.ts";
 import { registerProfileRoutes } from "./routes/profiles.ts";
 import { registerRollbackRoutes } from "./routes/rollback.ts";
+import { registerServerInfoRoutes } from "./routes/server-info.ts";
+import { registerValueRoutes } from "./routes/values.ts";
+import { registerWorkflowRoutes } from "./routes/workflows.ts";
 import { doorHook, makeDoor } from "./security.ts";
 import { findWebDist, registerStaticFiles } from "./static-files.ts";
 
@@ -17,6 +22,8 @@ export interface StudioOptions {
   /** 0 picks a free port. */
   port?: number;
   host?: string;
+  /** The observability collector: on unless false; options for tests (clock, desktop notifier). */
+  collector?: false | CollectorOptions;
 }
 
 export interface RunningStudio {
@@ -59,11 +66,16 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
     registerPolicyRoutes(server, app);
     registerConsoleRoutes(server, app);
     registerRollbackRoutes(server, app);
+    registerValueRoutes(server, app);
+    registerServerInfoRoutes(server, app);
+    registerObservabilityRoutes(server, app);
+    registerWorkflowRoutes(server, app);
     registerStaticFiles(server, findWebDist());
     await server.listen({ port: options.port ?? 0, host });
     const address = server.server.address();
     const port = typeof address === "object" && address ? address.port : 0;
     door = makeDoor(token, port);
+    if (options.collector !== false) app.observability.startCollector(options.collector ?? {});
     const shownHost = host === "::1" ? "[::1]" : "127.0.0.1";
     return {
       url: `http://${shownHost}:${port}/?token=${token}`,

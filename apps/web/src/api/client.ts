@@ -1,11 +1,22 @@
 import type {
   ApiErrorBody,
   ApiErrorCode,
+  CollectionItems,
+  CollectionPage,
+  CollectionType,
+  CommandClass,
+  ConfirmBody,
+  ConsoleReply,
+  EngineCapabilities,
   HistoryEvent,
   KeysPage,
   KeyValue,
+  NewKeyInput,
   NewProfile,
+  PolicyView,
   ProfileView,
+  ServerInfo,
+  SlowlogEntry,
   ValueType,
 } from "./types.ts";
 
@@ -125,6 +136,11 @@ export async function request<T>(
 
 const enc = encodeURIComponent;
 
+/** Every guarded call takes the challenge answer as `confirm` (see components/guard.tsx). */
+function send<T>(method: string, path: string, body: object, confirm?: ConfirmBody): Promise<T> {
+  return request<T>(method, path, { body: confirm ? { ...body, confirm } : body });
+}
+
 /** The studio's HTTP API (docs/api.md), one function per route. */
 export const api = {
   health: (signal?: AbortSignal) =>
@@ -159,4 +175,105 @@ export const api = {
 
   history: (params: { profileId?: string; limit?: number }, signal?: AbortSignal) =>
     request<{ events: HistoryEvent[] }>("GET", "/api/history", { query: params, signal }),
+
+  /** Exact lookup by text (no SCAN): a missing key answers type "none". */
+  keyByName: (id: string, key: string, signal?: AbortSignal) =>
+    request<KeyValue>("GET", `/api/profiles/${enc(id)}/key`, { query: { key }, signal }),
+
+  members: <T extends CollectionType>(
+    id: string,
+    type: T,
+    params: { keyBase64: string; cursor?: string; count?: number; match?: string },
+    signal?: AbortSignal,
+  ) =>
+    request<CollectionPage<CollectionItems[T]>>("GET", `/api/profiles/${enc(id)}/${type}`, {
+      query: params,
+      signal,
+    }),
+
+  send,
+
+  deleteKey: (id: string, keyBase64: string, confirm?: ConfirmBody) =>
+    request<{ deleted: number }>("DELETE", `/api/profiles/${enc(id)}/key`, {
+      query: { keyBase64 },
+      body: confirm ? { confirm } : {},
+    }),
+
+  setString: (id: string, keyBase64: string, value: string, confirm?: ConfirmBody) =>
+    send<{ written: true }>(
+      "PUT",
+      `/api/profiles/${enc(id)}/string`,
+      { keyBase64, value, keepTtl: true },
+      confirm,
+    ),
+
+  createKey: (id: string, key: string, input: NewKeyInput, confirm?: ConfirmBody) =>
+    send<{ created: true; key: string; keyBase64: string; type: ValueType }>(
+      "POST",
+      `/api/profiles/${enc(id)}/keys`,
+      { key, ...input },
+      confirm,
+    ),
+
+  renameKey: (
+    id: string,
+    keyBase64: string,
+    newKey: string,
+    overwrite: boolean,
+    confirm?: ConfirmBody,
+  ) =>
+    send<{ renamed: true; key: string; keyBase64: string }>(
+      "POST",
+      `/api/profiles/${enc(id)}/key/rename`,
+      { keyBase64, newKey, overwrite },
+      confirm,
+    ),
+
+  /** ttl in seconds; -1 removes the TTL. */
+  setTtl: (id: string, keyBase64: string, ttl: number, confirm?: ConfirmBody) =>
+    send<{ applied: boolean }>(
+      "PUT",
+      `/api/profiles/${enc(id)}/key/ttl`,
+      { keyBase64, ttl },
+      confirm,
+    ),
+
+  command: (id: string, line: string, confirm?: ConfirmBody) =>
+    send<ConsoleReply>("POST", `/api/profiles/${enc(id)}/command`, { line }, confirm),
+
+  commandClass: (id: string, command: string, signal?: AbortSignal) =>
+    request<CommandClass>("GET", `/api/profiles/${enc(id)}/command-class`, {
+      query: { command },
+      signal,
+    }),
+
+  serverInfo: (id: string, signal?: AbortSignal) =>
+    request<ServerInfo>("GET", `/api/profiles/${enc(id)}/server-info`, { signal }),
+
+  slowlog: (id: string, count: number, signal?: AbortSignal) =>
+    request<{ entries: SlowlogEntry[] }>("GET", `/api/profiles/${enc(id)}/slowlog`, {
+      query: { count },
+      signal,
+    }),
+
+  capabilities: (id: string, signal?: AbortSignal) =>
+    request<EngineCapabilities>("GET", `/api/profiles/${enc(id)}/capabilities`, { signal }),
+
+  policies: (signal?: AbortSignal) =>
+    request<{ policies: PolicyView[]; managedPolicy: { path: string; error: string | null } }>(
+      "GET",
+      "/api/policies",
+      { signal },
+    ),
+
+  forceReadOnly: (profileId: string, reason: string) =>
+    request<{ policies: PolicyView[] }>("POST", "/api/policies/read-only", {
+      body: { profileId, ...(reason ? { reason } : {}) },
+    }),
+
+  clearReadOnly: (profileId: string) =>
+    request<{ cleared: string[] }>("DELETE", `/api/policies/read-only/${enc(profileId)}`),
 };
+
+/** Paths of the member edit routes (docs/api.md, "Values"). */
+export const memberPath = (id: string, what: string) => `/api/profiles/${enc(id)}/${what}`;

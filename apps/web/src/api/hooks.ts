@@ -1,4 +1,5 @@
 import {
+  type InfiniteData,
   type QueryClient,
   useInfiniteQuery,
   useMutation,
@@ -6,7 +7,17 @@ import {
   useQueryClient,
 } from "@tanstack/react-query";
 import { ApiError, api } from "./client.ts";
-import type { HistoryEvent, KeysPage, NewProfile, ProfileView, ValueType } from "./types.ts";
+import type {
+  CollectionItems,
+  CollectionPage,
+  CollectionType,
+  HistoryEvent,
+  KeyRow,
+  KeysPage,
+  NewProfile,
+  ProfileView,
+  ValueType,
+} from "./types.ts";
 
 /** Query keys in one place so invalidation and live updates agree with the readers. */
 export const qk = {
@@ -15,6 +26,12 @@ export const qk = {
     ["keys", profileId, match, type] as const,
   keysOf: (profileId: string) => ["keys", profileId] as const,
   value: (profileId: string, keyBase64: string) => ["value", profileId, keyBase64] as const,
+  /** Under the value's key, so a live change to the connection refreshes both. */
+  members: (profileId: string, keyBase64: string, type: string, match: string) =>
+    ["value", profileId, keyBase64, "members", type, match] as const,
+  serverInfo: (profileId: string) => ["server-info", profileId] as const,
+  slowlog: (profileId: string) => ["slowlog", profileId] as const,
+  policies: ["policies"] as const,
   history: (profileId: string | undefined) => ["history", profileId ?? "*"] as const,
 };
 
@@ -41,7 +58,16 @@ export function useCreateProfile() {
   });
 }
 
-export function useKeys(profileId: string, match: string, type: ValueType | "") {
+/**
+ * Scans keys page by page. `pageSize` is read when each page is asked for, so "load all" can
+ * ask for bigger pages without restarting the scan (COUNT is only a hint to SCAN).
+ */
+export function useKeys(
+  profileId: string,
+  match: string,
+  type: ValueType | "",
+  pageSize: () => number = () => SCAN_COUNT,
+) {
   return useInfiniteQuery<
     KeysPage,
     ApiError,
@@ -51,7 +77,7 @@ export function useKeys(profileId: string, match: string, type: ValueType | "") 
   >({
     queryKey: qk.keys(profileId, match, type),
     queryFn: ({ pageParam, signal }) =>
-      api.keys(profileId, { match, type, count: SCAN_COUNT, cursor: pageParam }, signal),
+      api.keys(profileId, { match, type, count: pageSize(), cursor: pageParam }, signal),
     initialPageParam: "0",
     getNextPageParam: (last) => (last.done ? undefined : last.cursor),
     // A scan is a point-in-time walk: keep what was loaded instead of silently re-scanning.
@@ -66,6 +92,98 @@ export function useKeyValue(profileId: string, keyBase64: string | undefined) {
     enabled: keyBase64 !== undefined,
     staleTime: 0,
   });
+}
+
+/** A collection's members, page by page ("load more"). */
+export function useMembers<T extends CollectionType>(
+  profileId: string,
+  keyBase64: string,
+  type: T,
+  match: string,
+) {
+  return useInfiniteQuery<
+    CollectionPage<CollectionItems[T]>,
+    ApiError,
+    InfiniteData<CollectionPage<CollectionItems[T]>, string>,
+    readonly unknown[],
+    string
+  >({
+    queryKey: qk.members(profileId, keyBase64, type, match),
+    queryFn: ({ pageParam, signal }) =>
+      api.members(
+        profileId,
+        type,
+        { keyBase64, cursor: pageParam, count: MEMBER_PAGE, ...(match ? { match } : {}) },
+        signal,
+      ),
+    initialPageParam: "",
+    getNextPageParam: (last) => (last.done ? undefined : last.cursor),
+    staleTime: 0,
+  });
+}
+
+export const MEMBER_PAGE = 200;
+
+export function useServerInfo(profileId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: qk.serverInfo(profileId),
+    queryFn: ({ signal }) => api.serverInfo(profileId, signal),
+    enabled,
+    staleTime: 5_000,
+  });
+}
+
+export function useSlowlog(profileId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: qk.slowlog(profileId),
+    queryFn: ({ signal }) => api.slowlog(profileId, 100, signal).then((r) => r.entries),
+    enabled,
+    staleTime: 5_000,
+    retry: (n, e) => !(e instanceof ApiError && e.code === "capability") && retryPolicy(n, e),
+  });
+}
+
+export function useCapabilities(profileId: string) {
+  return useQuery({
+    queryKey: ["capabilities", profileId],
+    queryFn: ({ signal }) => api.capabilities(profileId, signal),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+export function usePolicies() {
+  return useQuery({
+    queryKey: qk.policies,
+    queryFn: ({ signal }) => api.policies(signal),
+  });
+}
+
+/**
+ * Edits the keys already loaded in every cached listing of a connection (after a create, a
+ * rename, a delete or a TTL change), so the user sees the change without re-scanning.
+ */
+export function editLoadedKeys(
+  qc: QueryClient,
+  profileId: string,
+  edit: (keys: KeyRow[], page: number, filter: { match: string; type: string }) => KeyRow[],
+  /** Keys added (+1) or removed (-1) in the database: keeps "X of N" honest. */
+  totalDelta = 0,
+): void {
+  const lists = qc.getQueriesData<InfiniteData<KeysPage, string>>({
+    queryKey: qk.keysOf(profileId),
+  });
+  for (const [queryKey, data] of lists) {
+    if (!data) continue;
+    const filter = { match: String(queryKey[2] ?? "*"), type: String(queryKey[3] ?? "") };
+    qc.setQueryData<InfiniteData<KeysPage, string>>(queryKey, {
+      ...data,
+      pages: data.pages.map((p, i) => ({
+        ...p,
+        keys: edit(p.keys, i, filter),
+        ...(p.total !== undefined ? { total: Math.max(0, p.total + totalDelta) } : {}),
+      })),
+    });
+  }
 }
 
 export function useHistory(profileId: string | undefined) {

@@ -52,3 +52,134 @@ export interface ApiErrorBody {
 
 /** A pushed WebSocket message. Unknown types are ignored so the server can add more. */
 export type LiveMessage = { type: "history"; event: HistoryEvent } | { type: string };
+
+/** What re-sends a guarded request after the user confirmed (docs/api.md, 428 challenges). */
+export interface ConfirmBody {
+  challengeId: string;
+  typedName?: string;
+}
+
+/** A 428 answer's details: what the user must do before the request is sent again. */
+export interface ChallengeDetails {
+  level: "confirm" | "typed-name";
+  challengeId: string;
+  /** The text to type (the profile name) for `typed-name`. */
+  type?: string;
+  profile: string;
+  environment: Environment;
+  expiresAt?: number;
+}
+
+/** One page of a collection: `cursor` is opaque (scan cursor, next index or stream id). */
+export interface CollectionPage<T> {
+  items: T[];
+  cursor: string;
+  done: boolean;
+  /** Members in the whole collection. */
+  length: number;
+}
+
+/** Names (fields, members) travel like keys: display text plus bytes. */
+export interface HashItem {
+  field: string;
+  fieldBase64: string;
+  value: string | null;
+  valueBase64: string;
+}
+export interface ListItem {
+  index: number;
+  value: string | null;
+  valueBase64: string;
+}
+export interface SetItem {
+  member: string;
+  memberBase64: string;
+}
+export interface ZsetItem {
+  rank: number;
+  member: string;
+  memberBase64: string;
+  /** A number, or "inf" / "-inf". */
+  score: number | string;
+}
+export interface StreamItem {
+  id: string;
+  fields: HashItem[];
+}
+export type CollectionType = "hash" | "list" | "set" | "zset" | "stream";
+export interface CollectionItems {
+  hash: HashItem;
+  list: ListItem;
+  set: SetItem;
+  zset: ZsetItem;
+  stream: StreamItem;
+}
+
+export interface ServerInfo {
+  engine: "redis" | "memcached";
+  version?: string;
+  keys?: number;
+  db: number;
+  sections: { name: string; fields: [string, string][] }[];
+  keyspace: { db: number; keys: number; expires: number; avgTtlMs: number }[];
+}
+
+export interface SlowlogEntry {
+  id: number;
+  ts: number;
+  durationMicros: number;
+  command: string[];
+  client?: string;
+  node?: string;
+}
+
+export interface CommandClass {
+  command: string;
+  class: "read" | "write" | "destructive" | "admin";
+  reason?: string;
+  bulk: boolean;
+  guard: "none" | "confirm" | "typed-name" | "plan-required";
+  readOnly: boolean;
+}
+
+export type JsonReply =
+  | null
+  | number
+  | string
+  | { error: string }
+  | { base64: string }
+  | JsonReply[];
+
+export interface ConsoleReply {
+  reply: JsonReply;
+  /** redis-cli's rendering of the reply. */
+  text: string;
+}
+
+export interface PolicyView {
+  profile: string;
+  profileId: string;
+  reason: string;
+  source: "user" | "managed";
+}
+
+export interface EngineCapabilities {
+  engine: "redis" | "memcached";
+  scan: boolean;
+  types: ValueType[];
+  ttlRead: boolean;
+  ttlWrite: boolean;
+  keyListing: "exact" | "best-effort" | "none";
+  stats: boolean;
+  cluster: boolean;
+  reasons: Partial<Record<string, string>>;
+}
+
+/** A key named by its exact bytes; new text (a value typed by the user) travels as text. */
+export type NewKeyInput =
+  | { type: "string"; value: string; ttl?: number }
+  | { type: "hash"; field: string; value: string }
+  | { type: "list"; value: string }
+  | { type: "set"; member: string }
+  | { type: "zset"; member: string; score: number | string }
+  | { type: "stream"; fields: { field: string; value: string }[] };

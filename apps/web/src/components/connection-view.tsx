@@ -1,11 +1,19 @@
 import { type KeyboardEvent, useRef, useState } from "react";
 import type { ProfileView } from "../api/types.ts";
 import { navigate, TABS, type Tab } from "../lib/route.ts";
+import { ConsoleView } from "./console-view.tsx";
+import { GuardProvider } from "./guard.tsx";
 import { HistoryView } from "./history-view.tsx";
 import { KeyBrowser } from "./key-browser.tsx";
+import { ServerInfoView } from "./server-info-view.tsx";
 import { ProdBar, TopBar } from "./top-bar.tsx";
 
-const TAB_LABEL: Record<Tab, string> = { browser: "Browser", history: "History" };
+const TAB_LABEL: Record<Tab, string> = {
+  browser: "Browser",
+  console: "Console",
+  info: "Server info",
+  history: "History",
+};
 
 /** One connection: prod bar, top bar, and its tabs. Visited tabs stay mounted to keep their state. */
 export function ConnectionView({ profile, tab }: { profile: ProfileView; tab: Tab }) {
@@ -29,47 +37,53 @@ export function ConnectionView({ profile, tab }: { profile: ProfileView; tab: Ta
   };
 
   return (
-    <section className={`connection env-${profile.environment}`} aria-label={profile.name}>
-      <ProdBar profile={profile} />
-      <TopBar profile={profile} />
-      <div className="tabs" role="tablist" aria-label="Connection views" onKeyDown={onKeyDown}>
-        {TABS.map((t) => (
-          <button
-            key={t}
-            ref={(el) => {
-              tabRefs.current[t] = el;
-            }}
-            type="button"
-            role="tab"
-            id={`tab-${t}`}
-            aria-selected={t === tab}
-            aria-controls={`panel-${t}`}
-            tabIndex={t === tab ? 0 : -1}
-            className="tab"
-            onClick={() => go(t)}
-          >
-            {TAB_LABEL[t]}
-          </button>
-        ))}
-      </div>
-      {TABS.map((t) =>
-        visited.has(t) ? (
-          <div
-            key={t}
-            role="tabpanel"
-            id={`panel-${t}`}
-            aria-labelledby={`tab-${t}`}
-            className="tabpanel"
-            hidden={t !== tab}
-          >
-            {t === "browser" ? (
-              <KeyBrowser profile={profile} active={t === tab} />
-            ) : (
-              <HistoryView profile={profile} active={t === tab} />
-            )}
-          </div>
-        ) : null,
-      )}
-    </section>
+    <GuardProvider profile={profile}>
+      <section className={`connection env-${profile.environment}`} aria-label={profile.name}>
+        <ProdBar profile={profile} />
+        <TopBar profile={profile} />
+        <div className="tabs" role="tablist" aria-label="Connection views" onKeyDown={onKeyDown}>
+          {TABS.map((t) => (
+            <button
+              key={t}
+              ref={(el) => {
+                tabRefs.current[t] = el;
+              }}
+              type="button"
+              role="tab"
+              id={`tab-${t}`}
+              aria-selected={t === tab}
+              aria-controls={`panel-${t}`}
+              tabIndex={t === tab ? 0 : -1}
+              className="tab"
+              onClick={() => go(t)}
+            >
+              {TAB_LABEL[t]}
+            </button>
+          ))}
+        </div>
+        {TABS.map((t) =>
+          visited.has(t) ? (
+            <div
+              key={t}
+              role="tabpanel"
+              id={`panel-${t}`}
+              aria-labelledby={`tab-${t}`}
+              className="tabpanel"
+              hidden={t !== tab}
+            >
+              {t === "browser" ? (
+                <KeyBrowser profile={profile} active={t === tab} />
+              ) : t === "console" ? (
+                <ConsoleView profile={profile} active={t === tab} />
+              ) : t === "info" ? (
+                <ServerInfoView profile={profile} active={t === tab} />
+              ) : (
+                <HistoryView profile={profile} active={t === tab} />
+              )}
+            </div>
+          ) : null,
+        )}
+      </section>
+    </GuardProvider>
   );
 }

@@ -1,10 +1,19 @@
-import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
-import { useKeys } from "../api/hooks.ts";
-import type { KeyRow, ProfileView, ValueType } from "../api/types.ts";
+import { useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { api } from "../api/client.ts";
+import { editLoadedKeys, qk, SCAN_COUNT, useCapabilities, useKeys } from "../api/hooks.ts";
+import type { KeyRow, KeysPage, ProfileView, ValueType } from "../api/types.ts";
 import { formatCount } from "../lib/format.ts";
+import { globMatcher } from "../lib/glob.ts";
+import { KeyTree, prefixPattern } from "../lib/key-tree.ts";
+import { readOnlyReason } from "../lib/profile.ts";
+import { ActionButton } from "./action-button.tsx";
+import { CreateKeyDialog } from "./create-key-dialog.tsx";
 import { EmptyState } from "./empty-state.tsx";
 import { ErrorNotice } from "./error-notice.tsx";
+import { PlusIcon } from "./icons.tsx";
 import { KeyList } from "./key-list.tsx";
+import { KeyTreeView } from "./key-tree-view.tsx";
 import { ValuePanel } from "./value-panel.tsx";
 
 const TYPES: readonly ValueType[] = ["string", "hash", "list", "set", "zset", "stream"];
@@ -12,39 +21,133 @@ const TYPES: readonly ValueType[] = ["string", "hash", "list", "set", "zset", "s
 const AUTO_FILL_ROWS = 60;
 const AUTO_FILL_PAGES = 20;
 const FILTER_DEBOUNCE_MS = 350;
+/** "Load all" asks for bigger pages: fewer round trips for a large keyspace. */
+const BULK_COUNT = 5000;
+
+type View = "list" | "tree";
+const VIEW_KEY = "cachify.keys.view";
+const DELIM_KEY = "cachify.keys.delimiter";
+
+function stored(key: string, fallback: string): string {
+  try {
+    return localStorage.getItem(key) ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
+function store(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // the choice still applies to this window
+  }
+}
+
+/**
+ * The loaded keys, de-duplicated (SCAN may return a key twice), built page by page: a new page
+ * costs its own size, not the whole list again. Pages edited in place (a delete, a rename) make
+ * it start over, with a new generation.
+ */
+function useLoadedRows(pages: KeysPage[] | undefined): { rows: KeyRow[]; generation: number } {
+  const acc = useRef({
+    pages: [] as KeysPage[],
+    rows: [] as KeyRow[],
+    seen: new Set<string>(),
+    generation: 0,
+  });
+  return useMemo(() => {
+    const list = pages ?? [];
+    let a = acc.current;
+    const extendsOld = a.pages.length <= list.length && a.pages.every((p, i) => p === list[i]);
+    if (!extendsOld) a = { pages: [], rows: [], seen: new Set(), generation: a.generation + 1 };
+    if (list.length === a.pages.length) {
+      acc.current = a;
+      return { rows: a.rows, generation: a.generation };
+    }
+    const rows = a.rows.slice();
+    for (const page of list.slice(a.pages.length)) {
+      for (const k of page.keys) {
+        if (a.seen.has(k.keyBase64)) continue;
+        a.seen.add(k.keyBase64);
+        rows.push(k);
+      }
+    }
+    acc.current = { pages: list, rows, seen: a.seen, generation: a.generation };
+    return { rows, generation: a.generation };
+  }, [pages]);
+}
+
+/** The namespace tree of the loaded rows, grown in place as pages arrive. */
+function useKeyTree(rows: KeyRow[], generation: number, delimiter: string, enabled: boolean) {
+  const ref = useRef<{ tree: KeyTree; generation: number } | undefined>(undefined);
+  return useMemo(() => {
+    if (!enabled) return undefined;
+    let cur = ref.current;
+    if (!cur || cur.generation !== generation || cur.tree.delimiter !== delimiter) {
+      cur = { tree: new KeyTree(delimiter), generation };
+    }
+    cur.tree.addFrom(rows);
+    ref.current = cur;
+    return { tree: cur.tree, version: `${generation}:${rows.length}` };
+  }, [rows, generation, delimiter, enabled]);
+}
 
 export function KeyBrowser({ profile, active }: { profile: ProfileView; active: boolean }) {
+  const qc = useQueryClient();
   const [draft, setDraft] = useState("*");
   const [match, setMatch] = useState("*");
   const [type, setType] = useState<ValueType | "">("");
   const [selected, setSelected] = useState<KeyRow | undefined>();
+  const [view, setViewState] = useState<View>(() =>
+    stored(VIEW_KEY, "list") === "tree" ? "tree" : "list",
+  );
+  const [delimiter, setDelimiterState] = useState(() => stored(DELIM_KEY, ":"));
+  const [loadingAll, setLoadingAll] = useState(false);
+  const [creating, setCreating] = useState<string | undefined>();
+  const [goto, setGoto] = useState("");
+  const [gotoState, setGotoState] = useState<{ busy?: boolean; missing?: string; error?: unknown }>(
+    {},
+  );
   const filterRef = useRef<HTMLInputElement>(null);
+  const bulk = useRef(false);
+  bulk.current = loadingAll;
+  const caps = useCapabilities(profile.id);
+  const lock = readOnlyReason(profile);
 
-  const keys = useKeys(profile.id, match, type);
-  const rows = useMemo(() => {
-    const seen = new Map<string, KeyRow>();
-    for (const page of keys.data?.pages ?? []) {
-      for (const k of page.keys) if (!seen.has(k.keyBase64)) seen.set(k.keyBase64, k);
-    }
-    return [...seen.values()];
-  }, [keys.data]);
-  const pages = keys.data?.pages ?? [];
-  const last = pages[pages.length - 1];
+  const pageSize = useCallback(() => (bulk.current ? BULK_COUNT : SCAN_COUNT), []);
+  const keys = useKeys(profile.id, match, type, pageSize);
+  const pages = keys.data?.pages;
+  const { rows, generation } = useLoadedRows(pages);
+  const treeState = useKeyTree(rows, generation, delimiter, view === "tree");
+  const last = pages?.[pages.length - 1];
   const total = last?.total;
-  const bestEffort = pages.find((p) => p.bestEffort)?.bestEffort;
+  const bestEffort = pages?.find((p) => p.bestEffort)?.bestEffort;
 
-  // SCAN with a pattern often returns empty pages: keep going a little before asking the user.
-  const { hasNextPage, isFetching, fetchNextPage } = keys;
+  const setView = (v: View) => {
+    setViewState(v);
+    store(VIEW_KEY, v);
+  };
+  const setDelimiter = (d: string) => {
+    setDelimiterState(d);
+    store(DELIM_KEY, d);
+  };
+
+  // SCAN with a pattern often returns empty pages: keep going a little before asking the user;
+  // "Load all" keeps going to the end (or until stopped).
+  const { hasNextPage, isFetching, fetchNextPage, isError } = keys;
+  const pageCount = pages?.length ?? 0;
   useEffect(() => {
-    if (
-      hasNextPage &&
-      !isFetching &&
-      rows.length < AUTO_FILL_ROWS &&
-      pages.length < AUTO_FILL_PAGES
-    ) {
+    if (!hasNextPage || isFetching || isError) {
+      if (loadingAll && !hasNextPage && !isFetching) setLoadingAll(false);
+      return;
+    }
+    if (loadingAll || (rows.length < AUTO_FILL_ROWS && pageCount < AUTO_FILL_PAGES)) {
       void fetchNextPage();
     }
-  }, [hasNextPage, isFetching, rows.length, pages.length, fetchNextPage]);
+  }, [hasNextPage, isFetching, isError, rows.length, pageCount, fetchNextPage, loadingAll]);
+  useEffect(() => {
+    if (isError) setLoadingAll(false);
+  }, [isError]);
 
   // Typing filters after a short pause; Enter applies at once.
   useEffect(() => {
@@ -71,17 +174,80 @@ export function KeyBrowser({ profile, active }: { profile: ProfileView; active: 
     return () => window.removeEventListener("keydown", onKey);
   }, [active]);
 
+  const applyMatch = (next: string) => {
+    setLoadingAll(false);
+    if (next === match) {
+      // A fresh scan from the start (refetching every loaded page would re-walk them all).
+      void qc.resetQueries({ queryKey: qk.keys(profile.id, match, type) });
+    } else {
+      setMatch(next);
+    }
+  };
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const next = draft.trim() === "" ? "*" : draft.trim();
-    if (next === match) void keys.refetch();
-    else setMatch(next);
+    applyMatch(next);
+  };
+  const filterFolder = (prefix: string) => {
+    const p = prefixPattern(prefix);
+    setDraft(p);
+    applyMatch(p);
+  };
+
+  const onGoto = async (e: FormEvent) => {
+    e.preventDefault();
+    const name = goto;
+    if (name === "") return;
+    setGotoState({ busy: true });
+    try {
+      const v = await api.keyByName(profile.id, name);
+      if (v.type === "none" || v.ttl === -2) {
+        setGotoState({ missing: name });
+        return;
+      }
+      setGotoState({});
+      setSelected({
+        key: v.key,
+        keyBase64: v.keyBase64,
+        type: v.type,
+        ttl: v.ttl,
+      });
+    } catch (err) {
+      setGotoState({ error: err });
+    }
+  };
+
+  const onCreated = (row: KeyRow) => {
+    editLoadedKeys(
+      qc,
+      profile.id,
+      (list, page, filter) =>
+        page === 0 &&
+        globMatcher(filter.match)(row.key) &&
+        (filter.type === "" || filter.type === row.type) &&
+        !list.some((k) => k.keyBase64 === row.keyBase64)
+          ? [row, ...list]
+          : list,
+      1,
+    );
+    setSelected(row);
   };
 
   const scanning = keys.isFetching && !keys.isFetchingNextPage ? "Scanning…" : "Loading more…";
-  const countText = `${formatCount(rows.length)} ${rows.length === 1 ? "key" : "keys"} loaded${
-    total !== undefined ? ` of ${formatCount(total)}` : ""
-  }`;
+  const all = match === "*" && type === "";
+  const done = keys.isSuccess && !keys.hasNextPage;
+  let countText: string;
+  if (total !== undefined && all) {
+    countText = `${formatCount(rows.length)} of ${formatCount(total)} keys loaded`;
+  } else {
+    countText = `${formatCount(rows.length)} matching ${rows.length === 1 ? "key" : "keys"}${
+      total !== undefined ? ` · ${formatCount(total)} in the database` : ""
+    }`;
+  }
+  if (done && rows.length > 0) countText += " · scan complete";
+  const progress =
+    total !== undefined && total > 0 && all && !done ? Math.min(1, rows.length / total) : undefined;
+  const listLabel = `Keys matching ${match}`;
 
   return (
     <div className="browser">
@@ -118,6 +284,57 @@ export function KeyBrowser({ profile, active }: { profile: ProfileView; active: 
           </button>
         </form>
 
+        <div className="gotobar">
+          <form className="goto" onSubmit={(e) => void onGoto(e)} aria-label="Go to key">
+            <label className="field-inline grow">
+              <span>Go to</span>
+              <input
+                className="mono"
+                aria-label="Go to key (exact name)"
+                value={goto}
+                onChange={(e) => {
+                  setGoto(e.target.value);
+                  if (gotoState.missing || gotoState.error) setGotoState({});
+                }}
+                placeholder="exact key name, no scan"
+                spellCheck={false}
+                autoComplete="off"
+              />
+            </label>
+            <button
+              type="submit"
+              className="btn btn-small"
+              disabled={goto === "" || gotoState.busy}
+            >
+              Open key
+            </button>
+          </form>
+          <ActionButton lock={lock} onClick={() => setCreating("")} aria-label="New key">
+            <PlusIcon />
+            New key
+          </ActionButton>
+        </div>
+        {gotoState.missing !== undefined && (
+          <div className="notice notice-info compact" role="status">
+            <div className="notice-body">
+              <p>
+                No key named <code>{gotoState.missing}</code> in {profile.name}.
+              </p>
+            </div>
+            <ActionButton lock={lock} onClick={() => setCreating(gotoState.missing)}>
+              Create it
+            </ActionButton>
+          </div>
+        )}
+        {gotoState.error !== undefined && (
+          <ErrorNotice
+            compact
+            title="Could not look the key up"
+            error={gotoState.error}
+            onDismiss={() => setGotoState({})}
+          />
+        )}
+
         <div className="listbar">
           <span
             className="count"
@@ -135,11 +352,57 @@ export function KeyBrowser({ profile, active }: { profile: ProfileView; active: 
                 : countText}
           </span>
           {keys.isFetching && !keys.isPending && <span className="muted">{scanning}</span>}
+          <span className="listbar-tools">
+            <fieldset className="segmented">
+              <legend className="sr-only">Show keys as</legend>
+              {(["list", "tree"] as const).map((v) => (
+                <label key={v}>
+                  <input
+                    className="segmented-radio"
+                    type="radio"
+                    name={`view-${profile.id}`}
+                    value={v}
+                    checked={view === v}
+                    onChange={() => setView(v)}
+                  />
+                  <span>{v === "list" ? "List" : "Tree"}</span>
+                </label>
+              ))}
+            </fieldset>
+            {view === "tree" && (
+              <label className="field-inline" title="Splits key names into folders">
+                <span>Delimiter</span>
+                <input
+                  className="mono delim"
+                  aria-label="Namespace delimiter"
+                  value={delimiter}
+                  maxLength={4}
+                  onChange={(e) => setDelimiter(e.target.value)}
+                  spellCheck={false}
+                />
+              </label>
+            )}
+          </span>
         </div>
+        {progress !== undefined && loadingAll && (
+          <progress
+            className="scan-progress"
+            aria-label="Scan progress"
+            value={rows.length}
+            max={total}
+          />
+        )}
         {bestEffort && (
           <div className="notice notice-info compact" role="note">
             <div className="notice-body">
               <p>{bestEffort}</p>
+            </div>
+          </div>
+        )}
+        {caps.data && !caps.data.scan && !bestEffort && caps.data.reasons.keyListing && (
+          <div className="notice notice-info compact" role="note">
+            <div className="notice-body">
+              <p>{caps.data.reasons.keyListing}</p>
             </div>
           </div>
         )}
@@ -154,12 +417,23 @@ export function KeyBrowser({ profile, active }: { profile: ProfileView; active: 
         )}
 
         {rows.length > 0 ? (
-          <KeyList
-            rows={rows}
-            selected={selected?.keyBase64}
-            onSelect={setSelected}
-            label={`Keys matching ${match}`}
-          />
+          view === "tree" && treeState ? (
+            <KeyTreeView
+              tree={treeState.tree}
+              version={treeState.version}
+              selected={selected}
+              onSelect={setSelected}
+              onFilterFolder={filterFolder}
+              label={listLabel}
+            />
+          ) : (
+            <KeyList
+              rows={rows}
+              selected={selected?.keyBase64}
+              onSelect={setSelected}
+              label={listLabel}
+            />
+          )
         ) : keys.isSuccess && !keys.hasNextPage ? (
           <EmptyState title="No keys match">
             <p>
@@ -177,27 +451,66 @@ export function KeyBrowser({ profile, active }: { profile: ProfileView; active: 
 
         {keys.hasNextPage && (
           <div className="loadmore">
-            <button
-              type="button"
-              className="btn btn-small"
-              onClick={() => void keys.fetchNextPage()}
-              disabled={keys.isFetchingNextPage}
-            >
-              {keys.isFetchingNextPage ? "Loading…" : "Load more"}
-            </button>
+            {loadingAll ? (
+              <button type="button" className="btn btn-small" onClick={() => setLoadingAll(false)}>
+                Stop loading
+              </button>
+            ) : (
+              <>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  onClick={() => void keys.fetchNextPage()}
+                  disabled={keys.isFetchingNextPage}
+                >
+                  {keys.isFetchingNextPage ? "Loading…" : "Load more"}
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  onClick={() => setLoadingAll(true)}
+                  title="Keep scanning to the end of the keyspace (you can stop at any time)"
+                >
+                  Load all
+                </button>
+              </>
+            )}
           </div>
         )}
       </div>
 
       <div className="browser-value">
         {selected ? (
-          <ValuePanel key={selected.keyBase64} profile={profile} row={selected} />
+          <ValuePanel
+            key={selected.keyBase64}
+            profile={profile}
+            row={selected}
+            onSelect={setSelected}
+          />
         ) : (
           <EmptyState title="No key selected">
-            <p>Pick a key on the left to see its type, TTL and value.</p>
+            <p>
+              Pick a key on the left to see its type, TTL and value, or open one by its exact name
+              with <em>Go to</em>.
+            </p>
           </EmptyState>
         )}
       </div>
+
+      {creating !== undefined && (
+        <CreateKeyDialog
+          profile={profile}
+          initialName={creating}
+          types={caps.data?.types ?? (profile.engine === "memcached" ? ["string"] : TYPES)}
+          typesReason={caps.data?.reasons.types}
+          onClose={() => setCreating(undefined)}
+          onCreated={(row) => {
+            setCreating(undefined);
+            setGotoState({});
+            onCreated(row);
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { type KeyboardEvent, useEffect, useRef } from "react";
+import { type KeyboardEvent, useEffect, useMemo, useRef } from "react";
 import type { KeyRow } from "../api/types.ts";
-import { formatTtl } from "../lib/format.ts";
+import { formatBytes, formatTtl } from "../lib/format.ts";
 
 const ROW_HEIGHT = 28;
 
@@ -27,8 +27,10 @@ export function KeyList({
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
   });
-  const selectedIndex =
-    selected === undefined ? -1 : rows.findIndex((r) => r.keyBase64 === selected);
+  const selectedIndex = useMemo(
+    () => (selected === undefined ? -1 : rows.findIndex((r) => r.keyBase64 === selected)),
+    [rows, selected],
+  );
 
   useEffect(() => {
     if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: "auto" });
@@ -58,6 +60,9 @@ export function KeyList({
         <span>Key</span>
         <span>Type</span>
         <span className="num">TTL</span>
+        <span className="num" title="Memory the key uses on the server (MEMORY USAGE)">
+          Memory
+        </span>
       </div>
       <div
         ref={scrollRef}
@@ -92,6 +97,9 @@ export function KeyList({
                 <span className={`type-badge type-${row.type}`}>{row.type}</span>
                 <span className={row.ttl === -2 ? "num muted strike" : "num muted"}>
                   {formatTtl(row.ttl)}
+                </span>
+                <span className="num muted">
+                  {row.sizeBytes !== undefined ? formatBytes(row.sizeBytes) : ""}
                 </span>
               </div>
             );

@@ -1,10 +1,13 @@
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useId, useState } from "react";
 import { type ApiError, api } from "../api/client.ts";
+import { qk, usePolicies } from "../api/hooks.ts";
 import type { ProfileView } from "../api/types.ts";
 import { formatCount, formatDuration } from "../lib/format.ts";
 import { profileAddress } from "../lib/profile.ts";
 import { EnvBadge } from "./env-badge.tsx";
 import { ErrorNotice } from "./error-notice.tsx";
+import { FormDialog } from "./form-dialog.tsx";
 import { ReadOnlyLock } from "./read-only-lock.tsx";
 
 export function TopBar({ profile }: { profile: ProfileView }) {
@@ -51,6 +54,7 @@ export function TopBar({ profile }: { profile: ProfileView }) {
         )}
       </ul>
       <div className="topbar-actions">
+        <ForceReadOnly profile={profile} />
         <span className="test-result" aria-live="polite">
           {test.isSuccess && (
             <span className="ok">Reachable · {formatDuration(test.data.latencyMs)}</span>
@@ -84,5 +88,95 @@ export function ProdBar({ profile }: { profile: ProfileView }) {
   if (profile.environment !== "prod") return null;
   return (
     <div className="prod-bar">PRODUCTION · {profile.name} · changes here affect live traffic</div>
+  );
+}
+
+/**
+ * The "Force read-only" switch: a policy kept by the studio (not a profile setting), so it also
+ * binds the CLI and the API. Its state is the server's; a policy from the managed policy file
+ * cannot be cleared from here.
+ */
+function ForceReadOnly({ profile }: { profile: ProfileView }) {
+  const qc = useQueryClient();
+  const policies = usePolicies();
+  const [asking, setAsking] = useState(false);
+  const [reason, setReason] = useState("");
+  const reasonId = useId();
+  const mine = policies.data?.policies.find((p) => p.profileId === profile.id);
+  const managed = mine?.source === "managed";
+  const forced = profile.forcedReadOnly;
+  const change = useMutation<unknown, ApiError, { on: boolean; reason?: string }>({
+    mutationFn: (v) =>
+      v.on ? api.forceReadOnly(profile.id, v.reason ?? "") : api.clearReadOnly(profile.id),
+    onSuccess: () => {
+      setAsking(false);
+      void qc.invalidateQueries({ queryKey: qk.profiles });
+      void qc.invalidateQueries({ queryKey: qk.policies });
+    },
+  });
+  const title = managed
+    ? `Forced by the managed policy file (${policies.data?.managedPolicy.path ?? "managed policy"}): change it there`
+    : forced
+      ? "Allow changes again through this connection (clears the policy)"
+      : "Refuse every change to this connection, from the UI, the API and the CLI";
+
+  return (
+    <>
+      <button
+        type="button"
+        role="switch"
+        aria-checked={forced}
+        aria-disabled={managed || change.isPending || undefined}
+        className={forced ? "switch on" : "switch"}
+        title={title}
+        onClick={() => {
+          if (managed || change.isPending) return;
+          if (forced) change.mutate({ on: false });
+          else {
+            setReason("");
+            change.reset();
+            setAsking(true);
+          }
+        }}
+      >
+        <span className="switch-track" aria-hidden="true">
+          <span className="switch-thumb" />
+        </span>
+        Force read-only
+      </button>
+      {change.isError && !asking && (
+        <span className="switch-error" role="alert" title={change.error.message}>
+          {change.error.message}
+        </span>
+      )}
+      {asking && (
+        <FormDialog
+          title={`Force ${profile.name} read-only`}
+          submitLabel="Force read-only"
+          busy={change.isPending}
+          error={change.error}
+          onClose={() => setAsking(false)}
+          onSubmit={() => change.mutate({ on: true, reason: reason.trim() })}
+        >
+          <p className="hint">
+            Every write, delete and raw write command on <strong>{profile.name}</strong> will be
+            refused, whatever the UI, the API or the CLI asks, until the policy is cleared.
+          </p>
+          <div className="field">
+            <label className="field-label" htmlFor={reasonId}>
+              Reason (shown with the lock)
+            </label>
+            <input
+              id={reasonId}
+              value={reason}
+              maxLength={200}
+              onChange={(e) => setReason(e.target.value)}
+              placeholder="incident #123: freeze writes"
+              autoComplete="off"
+            />
+          </div>
+        </FormDialog>
+      )}
+    </>
   );
 }

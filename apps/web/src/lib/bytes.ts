@@ -60,3 +60,38 @@ export function hexDump(bytes: Uint8Array, limit = 64 * 1024): string {
   }
   return lines.join("\n");
 }
+
+export function bytesToBase64(bytes: Uint8Array): string {
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(bin);
+}
+
+export function textToBase64(text: string): string {
+  return bytesToBase64(textToBytes(text));
+}
+
+/** redis-cli style: valid UTF-8 without control characters as is, other bytes as \xHH. */
+export function displayBytes(bytes: Uint8Array): string {
+  const text = decodeUtf8(bytes);
+  if (text !== undefined && !/[\x00-\x1f\x7f]/.test(text)) return text;
+  let out = "";
+  for (const b of bytes) {
+    if (b === 0x5c) out += "\\\\";
+    else if (b === 0x22) out += '\\"';
+    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
+    else if (b === 0x0a) out += "\\n";
+    else if (b === 0x0d) out += "\\r";
+    else if (b === 0x09) out += "\\t";
+    else out += `\\x${HEX[b]}`;
+  }
+  return out;
+}
+
+/** A stored value for a table cell: its text, or its escaped bytes when it is not text. */
+export function cellText(text: string | null, base64: string): { text: string; binary: boolean } {
+  if (text !== null && !looksBinary(text)) return { text, binary: false };
+  return { text: displayBytes(base64ToBytes(base64)), binary: true };
+}

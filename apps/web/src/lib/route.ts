@@ -1,8 +1,8 @@
 import { useEffect, useState } from "react";
 
 /** Where the window is, kept in the URL hash so a reload (or a link) lands in the same place. */
-export type Tab = "browser" | "history";
-export const TABS: readonly Tab[] = ["browser", "history"];
+export type Tab = "browser" | "console" | "info" | "history";
+export const TABS: readonly Tab[] = ["browser", "console", "info", "history"];
 
 export interface Route {
   profileId?: string;

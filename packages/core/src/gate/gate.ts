@@ -27,6 +27,7 @@ import {
   saveDurably,
   toRecords,
 } from "../snapshots/stage.ts";
+import { ExecutionApprovals } from "./approvals.ts";
 import type { ProviderPool } from "./provider-pool.ts";
 import { backoffDelay, shouldRetry } from "./retry.ts";
 import { mintTicket } from "./ticket.ts";
@@ -36,6 +37,12 @@ export interface GateContext {
   origin: Origin;
   confirmation?: Confirmation;
   executionId?: string;
+  /**
+   * The workflow execution a batch step belongs to. Bulk operations run only when it names an
+   * execution the workflow service approved (gate.executions) after the plan was confirmed; its
+   * confirmation then stands for the guardrail of each step.
+   */
+  execution?: { executionId: string; planId: string };
   /** Cancels the operation from outside (a closed request, a cancelled workflow). */
   signal?: AbortSignal;
 }
@@ -50,6 +57,8 @@ export interface OperationSample {
   outcome: Outcome;
   attempts: number;
   errorClass?: string;
+  /** Who asked (metrics leave the collector's own polls out of the app's figures). */
+  origin?: Origin;
 }
 
 export interface GateDeps {
@@ -82,6 +91,8 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
 export class OperationGate {
   private readonly sleep: NonNullable<GateDeps["sleep"]>;
   readonly challenges: ChallengeRegistry;
+  /** Workflow executions whose plans were confirmed: only they may run bulk operations. */
+  readonly executions = new ExecutionApprovals();
   /** COMMAND INFO answers per profile, so a console command is classified without a round trip. */
   private readonly commandDocs = new Map<string, Map<string, CommandDoc>>();
 
@@ -130,7 +141,9 @@ export class OperationGate {
       spec = await this.classify(profile, op, ctx);
       const what = "command" in spec ? (spec as RawSpec).command.toUpperCase() : op.kind;
       enforceReadOnly(profile, spec, what, this.deps.policies);
-      if (spec.bulk) {
+      // Raw FLUSHDB/FLUSHALL stay refused: only typed workflow batch steps run in an execution.
+      const approved = op.kind !== "raw" && this.executions.covers(ctx.execution, profile.id);
+      if (spec.bulk && !approved) {
         throw new CachifyError(
           "confirmation-required",
           `${what} changes every key at once: run it as a workflow (delete by pattern) so you can review a dry-run and confirm the count.`,
@@ -139,19 +152,20 @@ export class OperationGate {
       }
       const provider = this.deps.providers.get(profile);
       spec = await this.refine(profile, op, spec, provider, ctx, counter);
-      enforceGuardrail({
-        profile,
-        spec,
-        raw: op.kind === "raw",
-        what,
-        origin: ctx.origin,
-        confirmation: ctx.confirmation,
-        fingerprint: () => fingerprint(profile.id, op),
-        challenges: this.challenges,
-      });
+      if (!approved)
+        enforceGuardrail({
+          profile,
+          spec,
+          raw: op.kind === "raw",
+          what,
+          origin: ctx.origin,
+          confirmation: ctx.confirmation,
+          fingerprint: () => fingerprint(profile.id, op),
+          challenges: this.challenges,
+        });
       const snapshots = await this.snapshot(profile, op, spec, provider, ctx, counter, operationId);
       const result = await this.attempt(profile, spec, op, provider, ctx, counter);
-      if (snapshots.length > 0) await this.recordAfterState(profile, op, snapshots, provider, ctx);
+      if (snapshots.length > 0) await this.recordAfterState(profile, snapshots, provider, ctx);
       this.finish(
         profile,
         op,
@@ -191,7 +205,8 @@ export class OperationGate {
     counter: { attempts: number },
   ): Promise<OperationSpec> {
     const keys = keysToInspect(op);
-    if (keys.length === 0 || requiredLevel(profile, spec, false) === "none") return spec;
+    if (requiredLevel(profile, spec, false) === "none") return spec;
+    if (keys.length === 0) return refineSpec(op, spec, []);
     const info = await this.attempt(
       profile,
       OPERATION_SPECS.describe,
@@ -252,7 +267,6 @@ export class OperationGate {
   /** Reads back what the operation left, so a later change by someone else shows as a conflict. */
   private async recordAfterState(
     profile: ConnectionProfile,
-    op: Operation,
     records: SnapshotRecord[],
     provider: CacheProvider,
     ctx: GateContext,
@@ -364,8 +378,11 @@ export class OperationGate {
       if (error.errorClass) event.errorClass = error.errorClass;
       event.message = error.message;
     }
+    // The collector's polls (PING, INFO, SLOWLOG every few seconds) are not audited one by one:
+    // it records health changes and engine events itself. Only reads: anything else is audited.
+    const unaudited = ctx.origin === "collector" && spec.class === "read";
     try {
-      this.deps.history.append(event);
+      if (!unaudited) this.deps.history.append(event);
     } catch (e) {
       // An audit that cannot be written must not pass silently: the operation already ran, so
       // report loudly to the log; later issues add a durable fallback.
@@ -381,6 +398,7 @@ export class OperationGate {
       attempts,
     };
     if (error?.errorClass) sample.errorClass = error.errorClass;
+    sample.origin = ctx.origin;
     for (const o of this.deps.observers ?? []) o(sample);
   }
 }

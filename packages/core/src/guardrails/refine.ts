@@ -11,6 +11,8 @@ export function keysToInspect(op: Operation): Uint8Array[] {
   switch (op.kind) {
     case "set":
     case "expire":
+    case "hashSet":
+    case "zsetAdd":
       return [op.key];
     case "rename":
       return op.overwrite ? [op.newKey] : [];
@@ -21,6 +23,8 @@ export function keysToInspect(op: Operation): Uint8Array[] {
 
 /** The class once the current state is known. */
 export function refineSpec(op: Operation, spec: OperationSpec, info: KeyInfo[]): OperationSpec {
+  // RENAMENX never replaces a key: the name moves, nothing is lost.
+  if (op.kind === "rename" && !op.overwrite) return { ...spec, class: "write" };
   const current = info[0];
   if (!current) return spec;
   const exists = current.type !== "none";
@@ -34,6 +38,10 @@ export function refineSpec(op: Operation, spec: OperationSpec, info: KeyInfo[]):
       return longer ? { ...spec, class: "write" } : spec;
     }
     case "rename":
+      return exists ? spec : { ...spec, class: "write" };
+    // A new hash or sorted set is created by its first field or member: nothing is overwritten.
+    case "hashSet":
+    case "zsetAdd":
       return exists ? spec : { ...spec, class: "write" };
     default:
       return spec;

@@ -49,4 +49,10 @@ export interface HistoryQuery {
   limit?: number;
   /** Events older than this id (for paging back in time). */
   beforeId?: string;
+  /** Timeline filters (any of the listed values); `search` matches the event's text. */
+  sources?: HistorySource[];
+  environments?: Environment[];
+  severities?: Severity[];
+  profileIds?: string[];
+  search?: string;
 }

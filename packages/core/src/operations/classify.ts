@@ -29,6 +29,9 @@ export const OPERATION_SPECS: { readonly [K in OperationKind]: OperationSpec } =
   // A second RENAME after a lost reply fails or moves another key: never repeat.
   rename: { class: "destructive", idempotent: false, bulk: false },
   slowlog: { class: "read", idempotent: true, bulk: false },
+  // Reads of server diagnostics: they change nothing (the feed never turns notifications on).
+  latency: { class: "read", idempotent: true, bulk: false },
+  keyspaceEvents: { class: "read", idempotent: true, bulk: false },
   commandInfo: { class: "read", idempotent: true, bulk: false },
   hashScan: { class: "read", idempotent: true, bulk: false },
   hashSet: { class: "destructive", idempotent: true, bulk: false },
@@ -52,6 +55,14 @@ export const OPERATION_SPECS: { readonly [K in OperationKind]: OperationSpec } =
   dump: { class: "read", idempotent: true, bulk: false },
   // Putting a pre-image back overwrites what is there now (RESTORE ... REPLACE).
   restore: { class: "destructive", idempotent: true, bulk: false },
+  shards: { class: "read", idempotent: true, bulk: false },
+  scanShard: { class: "read", idempotent: true, bulk: false },
+  inspectBatch: { class: "read", idempotent: true, bulk: false },
+  // Workflow batch steps: many keys at once, run only inside an approved execution. Repeating one
+  // after a lost reply leaves the same state (UNLINK, EXPIRE to a fixed TTL, SET to a fixed value).
+  deleteBatch: { class: "destructive", idempotent: true, bulk: true },
+  expireBatch: { class: "destructive", idempotent: true, bulk: true },
+  setBatch: { class: "destructive", idempotent: true, bulk: true },
 };
 
 export function classify(op: Operation): OperationSpec {
@@ -90,7 +101,12 @@ export function operationKeys(op: Operation): Uint8Array[] {
     case "delete":
     case "describe":
     case "dump":
+    case "deleteBatch":
+    case "expireBatch":
+    case "inspectBatch":
       return op.keys;
+    case "setBatch":
+      return op.items.map((i) => i.key);
     case "restore":
       return op.items.map((i) => i.key);
     default:

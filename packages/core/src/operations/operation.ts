@@ -11,6 +11,9 @@ export type Operation =
   | { kind: "ping" }
   | { kind: "stats" }
   | { kind: "slowlog"; count: number }
+  // Observability (the collector): LATENCY samples, and a live keyspace-notification feed.
+  | { kind: "latency" }
+  | { kind: "keyspaceEvents" }
   | { kind: "commandInfo"; names: string[] }
   | { kind: "scan"; cursor: string; match?: string; type?: ValueType; count?: number }
   | { kind: "describe"; keys: KeyBytes[] }
@@ -40,9 +43,74 @@ export type Operation =
   | { kind: "raw"; args: Uint8Array[] }
   // Snapshots: pre-images read before a mutation, and put back by a rollback.
   | { kind: "dump"; keys: KeyBytes[] }
-  | { kind: "restore"; items: KeyRestore[] };
+  | { kind: "restore"; items: KeyRestore[] }
+  // Workflows: the shards a listing walks (Cluster primaries, one for other engines), one shard's
+  // listing page, key state in bulk, and the batch steps. Batch mutations are bulk: the gate runs
+  // them only inside an execution approved from a confirmed plan.
+  | { kind: "shards" }
+  | {
+      kind: "scanShard";
+      shard: string;
+      cursor: string;
+      match?: string;
+      type?: ValueType;
+      count?: number;
+    }
+  | { kind: "inspectBatch"; keys: KeyBytes[]; withType?: boolean; nodes?: string[] }
+  | { kind: "deleteBatch"; keys: KeyBytes[]; nodes?: string[] }
+  | {
+      kind: "expireBatch";
+      keys: KeyBytes[];
+      /** Per key; -1 removes the TTL. */
+      ttlSeconds: number[];
+      condition: ExpireCondition;
+      nodes?: string[];
+    }
+  | { kind: "setBatch"; items: BatchSetItem[]; condition: SetCondition };
 
 export type OperationKind = Operation["kind"];
+
+/**
+ * When a batch expire applies to a key: always; only to keys without a TTL (Redis EXPIRE NX); only
+ * when the new TTL is lower than the current one, no TTL counting as infinite (LT); only when it is
+ * higher, keys without a TTL never (GT).
+ */
+export type ExpireCondition = "always" | "if-persistent" | "if-lower" | "if-higher";
+/** When a batch set writes a key: always, only when missing (SET NX), only when present (SET XX). */
+export type SetCondition = "always" | "if-absent" | "if-present";
+
+export interface BatchSetItem {
+  key: KeyBytes;
+  value: Uint8Array;
+  /** Seconds; absent or -1: no expiry. */
+  ttlSeconds?: number;
+}
+
+/** What one batch step did: keys changed, keys left alone (gone, or the condition said no), keys that failed. */
+export interface BatchOutcome {
+  applied: number;
+  skipped: number;
+  failed: number;
+  /** The first few per-key errors, for the execution's timeline. */
+  errors?: string[];
+}
+
+/** One page of one shard's listing; `nodes[i]` is the server that listed `keys[i]` (Memcached). */
+export interface ShardScanPage {
+  keys: KeyBytes[];
+  cursor: string;
+  done: boolean;
+  nodes?: string[];
+  bestEffort?: string;
+  /** Keys the shard holds in all (first page only, when cheap to know): sizes the de-dup set. */
+  total?: number;
+}
+
+/** Type (when asked) and TTL of a key in bulk; ttlMs -2: missing, -1: no expiry. */
+export interface KeyState {
+  type?: ValueType;
+  ttlMs: number;
+}
 export type OperationOf<K extends OperationKind> = Extract<Operation, { kind: K }>;
 
 export interface KeyInfo {
@@ -136,6 +204,44 @@ export interface SlowlogEntry {
   node?: string;
 }
 
+/** LATENCY LATEST and HISTORY of every primary (Redis). */
+export interface LatencyReport {
+  /** LATENCY records nothing until latency-monitor-threshold is set (0 = off). */
+  enabled: boolean;
+  thresholdMs?: number;
+  /** Why it is off or unknown, for the user. */
+  reason?: string;
+  /** Recorded spikes: event name (command, fork, expire-cycle, ...), when, how long. */
+  samples: { node?: string; event: string; ts: number; latencyMs: number }[];
+}
+
+/** One keyspace notification: the event and the key (never a value; Redis sends none). */
+export interface KeyspaceNotification {
+  event: string;
+  key: Uint8Array;
+  db: number;
+  node?: string;
+}
+
+/** A live feed on its own connection(s); keyspace notifications are fire-and-forget. */
+export interface KeyspaceSubscription {
+  onEvent(listener: (n: KeyspaceNotification) => void): void;
+  /** Called once when the feed stops by itself (connection lost), with why. */
+  onEnd(listener: (reason: string) => void): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Keyspace notifications as the server has them configured (notify-keyspace-events). Never
+ * switched on by us: when off, `enabled` is false with the reason and there is no subscription.
+ */
+export interface KeyspaceFeed {
+  enabled: boolean;
+  flags?: string;
+  reason?: string;
+  subscription?: KeyspaceSubscription;
+}
+
 /**
  * A key's pre-image, engine-specific but opaque to the core: Redis DUMP bytes (value, type and
  * encoding) with the PTTL read in the same round trip; Memcached value and client flags.
@@ -181,6 +287,8 @@ export interface OperationResults {
   expire: { applied: boolean };
   rename: { renamed: boolean };
   slowlog: SlowlogEntry[];
+  latency: LatencyReport;
+  keyspaceEvents: KeyspaceFeed;
   commandInfo: CommandDoc[];
   hashScan: CollectionPage<FieldValue>;
   hashSet: { created: boolean };
@@ -201,6 +309,12 @@ export interface OperationResults {
   raw: { reply: RespValue };
   dump: KeyDump[];
   restore: RestoreOutcome[];
+  shards: { shards: string[] };
+  scanShard: ShardScanPage;
+  inspectBatch: KeyState[];
+  deleteBatch: BatchOutcome;
+  expireBatch: BatchOutcome;
+  setBatch: BatchOutcome;
 }
 
 export type ResultOf<O extends Operation> = OperationResults[O["kind"]];

@@ -24,8 +24,10 @@ export function keysToSnapshot(op: Operation, spec: OperationSpec): Uint8Array[]
 export function knownAfterDigest(op: Operation, before: KeyDump): string | undefined {
   switch (op.kind) {
     case "delete":
+    case "deleteBatch":
       return "absent";
     case "expire":
+    case "expireBatch":
       return stateDigest(before);
     case "restore": {
       const item = op.items.find((i) => sameBytes(i.key, before.key));

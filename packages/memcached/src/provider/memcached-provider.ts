@@ -27,6 +27,7 @@ import {
   statsRequest,
 } from "../client/requests.ts";
 import { type PoolServer, ServerPool } from "../pool/server-pool.ts";
+import * as batch from "./batch.ts";
 import { memcachedCapabilities } from "./capabilities.ts";
 import { KeyListing } from "./key-listing.ts";
 import { poolStats } from "./pool-stats.ts";
@@ -120,6 +121,24 @@ export class MemcachedProvider implements CacheProvider {
       case "restore":
         checkKeys(o.items.map((i) => i.key));
         result = await restoreKeys(this.pool, (sv, r, sg) => this.meta(sv, r, sg), o.items, signal);
+        break;
+      case "shards":
+        result = batch.shards();
+        break;
+      case "scanShard":
+        result = await batch.scanShard(this.listing, o, signal);
+        break;
+      case "inspectBatch":
+        result = await batch.inspectBatch(this.pool, o, signal);
+        break;
+      case "deleteBatch":
+        result = await batch.deleteBatch(this.pool, o, signal);
+        break;
+      case "expireBatch":
+        result = await batch.expireBatch(this.pool, o, signal);
+        break;
+      case "setBatch":
+        result = await batch.setBatch(this.pool, o, signal);
         break;
       default:
         throw unsupported(o.kind);

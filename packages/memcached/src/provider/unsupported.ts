@@ -4,6 +4,8 @@ import { CachifyError, type Operation } from "@cachify/core";
 const UNSUPPORTED: Partial<Record<Operation["kind"], string>> = {
   rename: "Memcached has no RENAME: set the value under the new key, then delete the old key.",
   slowlog: "Memcached keeps no slow log: watch its stats instead.",
+  latency: "Memcached has no latency monitor: watch PING times and its stats instead.",
+  keyspaceEvents: "Memcached publishes no keyspace notifications.",
   commandInfo: "Memcached has no command table (COMMAND INFO is a Redis command).",
   raw: "The command console speaks Redis commands; it is not available for memcached profiles.",
 };

@@ -26,5 +26,13 @@ export function registerHistoryRoutes(server: FastifyInstance, app: App): void {
       socket.send(JSON.stringify({ type: "history", event }));
     });
     socket.on("close", unsubscribe);
+    // Health, metrics and alert updates from the observability collector.
+    const unsubscribeLive = app.observability.live.subscribe((m) => socket.send(JSON.stringify(m)));
+    socket.on("close", unsubscribeLive);
+    // Workflow dry-run and execution progress: {type: "workflow", event: ...}.
+    const unsubscribeWorkflows = app.workflows.subscribe((e) =>
+      socket.send(JSON.stringify({ type: "workflow", ...e })),
+    );
+    socket.on("close", unsubscribeWorkflows);
   });
 }

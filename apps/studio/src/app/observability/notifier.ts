@@ -1,0 +1,152 @@
+import { execFile } from "node:child_process";
+import {
+  type AlertNotice,
+  type AlertRule,
+  type AlertState,
+  alertNotificationText,
+  type ConnectionProfile,
+  newId,
+  type ObservabilitySettings,
+} from "@cachify/core";
+import type { StoredNotification } from "@cachify/store";
+import type { LiveBus } from "./live-bus.ts";
+
+/** Shows a notification on the desktop. */
+export interface DesktopNotifier {
+  send(n: { title: string; body: string; urgency: "low" | "normal" | "critical" }): Promise<void>;
+}
+
+/**
+ * Desktop notifications through the platform's own tool, no extra dependency: `notify-send`
+ * (libnotify, Linux: it calls org.freedesktop.Notifications.Notify on the session D-Bus) and
+ * `osascript` on macOS. Arguments go to the program as they are (no shell), after `--`, so text
+ * can never be read as a flag or a command. Failures are kept as `lastError` for the settings
+ * screen; they never break alerting.
+ */
+export class CommandDesktopNotifier implements DesktopNotifier {
+  lastError: string | undefined;
+
+  constructor(
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly platform: NodeJS.Platform = process.platform,
+  ) {}
+
+  send(n: { title: string; body: string; urgency: "low" | "normal" | "critical" }): Promise<void> {
+    const [file, args] =
+      this.platform === "darwin"
+        ? [
+            "osascript",
+            [
+              "-e",
+              "on run argv",
+              "-e",
+              "display notification (item 2 of argv) with title (item 1 of argv)",
+              "-e",
+              "end run",
+              n.title,
+              n.body,
+            ],
+          ]
+        : [
+            "notify-send",
+            [
+              "--app-name=Cachify Studio",
+              `--urgency=${n.urgency}`,
+              "--expire-time=10000",
+              "--",
+              n.title,
+              // Notification servers may read the body as markup: escape it.
+              escapeMarkup(n.body),
+            ],
+          ];
+    return new Promise((resolve) => {
+      execFile(file, args, { env: this.env, timeout: 5000 }, (error, _out, stderr) => {
+        if (error) {
+          const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
+          this.lastError = missing
+            ? `${file} is not installed: desktop notifications need it (Debian/Ubuntu: apt-get install libnotify-bin).`
+            : `${file} failed: ${String(stderr || error.message).trim()}`;
+        } else this.lastError = undefined;
+        resolve();
+      });
+    });
+  }
+}
+
+function escapeMarkup(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** Control characters out, length bounded: notification text is one short line each. */
+function clean(text: string, max: number): string {
+  const t = text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+export interface NotifierDeps {
+  store: {
+    addNotification(n: StoredNotification): boolean;
+  };
+  live: LiveBus;
+  desktop: DesktopNotifier;
+  settings: () => ObservabilitySettings;
+  clock?: () => number;
+}
+
+/**
+ * Alert notifications: in-app (stored for the notification centre and pushed on the WebSocket as
+ * `{type: "alert", notification}`) and on the desktop, each behind a global setting and the
+ * rule's own switch. De-duplicated: one notice per rule, profile, episode and kind (the stored
+ * dedupe key, or an in-memory one while in-app is off). The text names the rule, the profile, the
+ * metric and the number, never a key or a value; the profile's password is scrubbed anyway.
+ */
+export class AlertNotifier {
+  private readonly sent = new Set<string>();
+
+  constructor(private readonly deps: NotifierDeps) {}
+
+  async notify(
+    rule: AlertRule,
+    profile: ConnectionProfile,
+    notice: AlertNotice,
+    state: AlertState,
+  ): Promise<StoredNotification | undefined> {
+    const settings = this.deps.settings();
+    const inApp = settings.notifications.inApp && rule.notify.inApp;
+    const desktop = settings.notifications.desktop && rule.notify.desktop;
+    if (!inApp && !desktop) return undefined;
+    const episode = state.firingSince ?? state.since;
+    const dedupeKey = `${rule.id}:${profile.id}:${notice}:${episode}${notice === "repeat" ? `:${state.lastNotifiedAt}` : ""}`;
+    const text = alertNotificationText(rule, profile, notice, state.value);
+    const scrub = (t: string) => (profile.password ? t.split(profile.password).join("***") : t);
+    const n: StoredNotification = {
+      id: newId("ntf"),
+      ts: (this.deps.clock ?? Date.now)(),
+      dedupeKey,
+      ruleId: rule.id,
+      profileId: profile.id,
+      kind: notice,
+      severity: notice === "resolved" ? "info" : rule.severity,
+      title: clean(scrub(text.title), 200),
+      body: clean(scrub(text.body), 500),
+    };
+    if (this.sent.has(dedupeKey)) return undefined;
+    if (inApp && !this.deps.store.addNotification(n)) return undefined;
+    this.sent.add(dedupeKey);
+    if (this.sent.size > 10_000) this.sent.clear();
+    if (inApp) this.deps.live.publish({ type: "alert", notification: n });
+    if (desktop) {
+      await this.deps.desktop.send({
+        title: n.title,
+        body: n.body,
+        urgency:
+          notice === "resolved"
+            ? "low"
+            : rule.severity === "critical" || rule.severity === "error"
+              ? "critical"
+              : "normal",
+      });
+    }
+    return n;
+  }
+}

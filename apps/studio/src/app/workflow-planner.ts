@@ -1,0 +1,294 @@
+import {
+  type Capabilities,
+  type ConnectionProfile,
+  conditionFor,
+  expireApplies,
+  FingerprintSet,
+  type GateContext,
+  type KeyBytes,
+  type OperationGate,
+  type PlanItem,
+  type PlanItemWriter,
+  type PlanRecord,
+  type ShardScanPage,
+  targetTtlSeconds,
+  type WorkflowSpec,
+} from "@cachify/core";
+import { checkKey } from "@cachify/memcached";
+import { readWarmupEntries } from "./workflow-files.ts";
+
+/** SCAN COUNT hint while planning: large pages, few round trips (engine-facts: 10k ≈ 0.85 s/1M). */
+const SCAN_COUNT = 10_000;
+/** Memcached listing pages (the listing is taken once; pages are slices of it). */
+const LISTING_PAGE = 10_000;
+/** Keys per state read (TTL or existence) while planning. */
+const INSPECT_BATCH = 5000;
+
+export interface PlanProgress {
+  scanned: number;
+  matched: number;
+}
+
+export interface BuildInput {
+  plan: PlanRecord;
+  spec: WorkflowSpec;
+  profile: ConnectionProfile;
+  caps: Capabilities;
+  writer: PlanItemWriter;
+  ctx: GateContext;
+  signal: AbortSignal;
+  onProgress(p: PlanProgress): void;
+}
+
+export interface BuildResult {
+  matched: number;
+  scanned: number;
+  limitReached: boolean;
+  duplicates: number;
+  unchanged: number;
+  nodes: string[];
+  bestEffort?: string;
+}
+
+/**
+ * Builds a dry-run: streams the listing (every Cluster primary in parallel, the next page asked
+ * for while this one is handled), de-duplicates by fingerprint, reads key state where the template
+ * needs it, and appends the keys that would change to the plan store as it goes. Memory stays flat
+ * whatever the number of keys (the fingerprints take 8-16 bytes per key).
+ */
+export class PlanBuilder {
+  private readonly seen = new FingerprintSet();
+  private matched = 0;
+  private scanned = 0;
+  private duplicates = 0;
+  private unchanged = 0;
+  private limitReached = false;
+  private readonly nodeIndex = new Map<string, number>();
+  private readonly nodes: string[] = [];
+  private bestEffort: string | undefined;
+
+  constructor(
+    private readonly gate: OperationGate,
+    private readonly input: BuildInput,
+  ) {}
+
+  async build(): Promise<BuildResult> {
+    const { spec } = this.input;
+    if (spec.builtin === "warmup-set") await this.buildWarmup(spec);
+    else {
+      const { shards } = await this.gate.run(
+        this.input.profile,
+        { kind: "shards" },
+        this.input.ctx,
+      );
+      await Promise.all(shards.map((s) => this.scanShard(s, spec)));
+    }
+    this.input.writer.flush();
+    return {
+      matched: this.matched,
+      scanned: this.scanned,
+      limitReached: this.limitReached,
+      duplicates: this.duplicates,
+      unchanged: this.unchanged,
+      nodes: this.nodes,
+      ...(this.bestEffort ? { bestEffort: this.bestEffort } : {}),
+    };
+  }
+
+  private get stopped(): boolean {
+    return this.input.signal.aborted || this.limitReached;
+  }
+
+  private limit(): number | undefined {
+    const s = this.input.spec;
+    return s.builtin === "warmup-set" ? undefined : s.params.limit;
+  }
+
+  private async scanShard(
+    shard: string,
+    spec: Exclude<WorkflowSpec, { builtin: "warmup-set" }>,
+  ): Promise<void> {
+    const { profile, ctx } = this.input;
+    const memcached = profile.engine === "memcached";
+    const ask = (cursor: string) =>
+      this.gate.run(
+        profile,
+        {
+          kind: "scanShard",
+          shard,
+          cursor,
+          count: memcached ? LISTING_PAGE : SCAN_COUNT,
+          ...(spec.params.pattern !== "*" ? { match: spec.params.pattern } : {}),
+          ...(spec.params.type ? { type: spec.params.type } : {}),
+        },
+        ctx,
+      );
+    let pending: Promise<ShardScanPage> | undefined = ask("0");
+    try {
+      while (pending) {
+        const page: ShardScanPage = await pending;
+        pending = undefined;
+        if (page.bestEffort) this.bestEffort = page.bestEffort;
+        if (page.total !== undefined) this.expect(page, memcached);
+        // Ask for the next page before handling this one: the server scans while we store.
+        if (!page.done && !this.stopped) {
+          pending = ask(page.cursor);
+          // Let the request reach the socket (it passes the gate's async stages) before this
+          // page's synchronous work starts: the server scans the next page meanwhile.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        this.scanned += page.keys.length;
+        await this.take(page.keys, page.nodes, spec);
+        this.input.onProgress({ scanned: this.scanned, matched: this.matched });
+        if (this.stopped) break;
+      }
+    } finally {
+      // A page asked for but no longer wanted (limit reached, cancelled, failed) is dropped.
+      pending?.catch(() => {});
+    }
+  }
+
+  /**
+   * Sizes the de-dup set from the first page: the shard's key count times the share of keys the
+   * page matched (SCAN looked at about COUNT keys for it; a listing page at all of them).
+   */
+  private expected = 0;
+  private expect(page: ShardScanPage, memcached: boolean): void {
+    // A Memcached listing's total counts every item, matching or not: no estimate from it.
+    if (memcached || page.done) return;
+    const total = page.total ?? 0;
+    const share = Math.min(1, page.keys.length / Math.min(SCAN_COUNT, Math.max(total, 1)));
+    this.expected += Math.ceil(total * share * 1.05);
+    const limit = this.limit();
+    this.seen.reserve(limit !== undefined ? Math.min(limit, this.expected) : this.expected);
+  }
+
+  private nodeOf(address: string | undefined): number | undefined {
+    if (address === undefined) return undefined;
+    let i = this.nodeIndex.get(address);
+    if (i === undefined) {
+      i = this.nodes.length;
+      this.nodes.push(address);
+      this.nodeIndex.set(address, i);
+    }
+    return i;
+  }
+
+  /** De-duplicates a page and keeps the keys that would change, up to the limit. */
+  private async take(
+    keys: KeyBytes[],
+    nodes: string[] | undefined,
+    spec: Exclude<WorkflowSpec, { builtin: "warmup-set" }>,
+  ): Promise<void> {
+    const fresh: PlanItem[] = [];
+    const seen = this.seen;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (!seen.add(key)) continue;
+      if (nodes === undefined) fresh.push({ key });
+      else fresh.push({ key, node: this.nodeOf(nodes[i])! });
+    }
+    let keep = fresh;
+    // Mode "all" changes every key there is: its TTLs are read per preview page, not here.
+    if (spec.builtin === "ttl-normalize" && spec.params.mode !== "all") {
+      keep = [];
+      const condition = conditionFor(spec.params.mode);
+      for (let i = 0; i < fresh.length; i += INSPECT_BATCH) {
+        const part = fresh.slice(i, i + INSPECT_BATCH);
+        const states = await this.inspect(part);
+        part.forEach((item, j) => {
+          const ttlMs = states[j]!.ttlMs;
+          const target = targetTtlSeconds(spec.params, item.key);
+          if (expireApplies(condition, ttlMs, target)) {
+            keep.push({ ...item, ttlMs, ttlSeconds: target });
+          } else this.unchanged++;
+        });
+      }
+    }
+    this.store(keep);
+  }
+
+  private inspect(items: PlanItem[]) {
+    const nodes = items.some((i) => i.node !== undefined)
+      ? items.map((i) => this.nodes[i.node!]!)
+      : undefined;
+    return this.gate.run(
+      this.input.profile,
+      {
+        kind: "inspectBatch",
+        keys: items.map((i) => i.key),
+        ...(nodes ? { nodes } : {}),
+      },
+      this.input.ctx,
+    );
+  }
+
+  private store(items: PlanItem[]): void {
+    const limit = this.limit();
+    let take = items;
+    if (limit !== undefined && this.matched + items.length >= limit) {
+      take = items.slice(0, limit - this.matched);
+      this.limitReached = true;
+    }
+    if (take.length === 0) return;
+    this.input.writer.append(take);
+    this.matched += take.length;
+  }
+
+  private async buildWarmup(spec: Extract<WorkflowSpec, { builtin: "warmup-set" }>): Promise<void> {
+    const memcached = this.input.profile.engine === "memcached";
+    const cond = spec.params.condition;
+    let position = 0;
+    await readWarmupEntries(
+      spec.params,
+      async (entries) => {
+        const fresh: PlanItem[] = [];
+        for (const e of entries) {
+          position++;
+          this.scanned++;
+          if (memcached) {
+            try {
+              checkKey(e.key);
+            } catch (err) {
+              throw Object.assign(err as Error, {
+                message: `Entry ${position}: ${(err as Error).message}`,
+              });
+            }
+          }
+          if (!this.seen.add(e.key)) {
+            this.duplicates++;
+            continue;
+          }
+          const ttl = e.ttlSeconds ?? spec.params.ttlSeconds;
+          fresh.push({
+            key: e.key,
+            value: e.value,
+            ...(ttl !== undefined ? { ttlSeconds: ttl } : {}),
+          });
+        }
+        if (cond === "always") {
+          // Every entry is written: whether it exists is shown live on each preview page.
+          this.store(fresh);
+          this.input.onProgress({ scanned: this.scanned, matched: this.matched });
+          return;
+        }
+        const keep: PlanItem[] = [];
+        for (let i = 0; i < fresh.length; i += INSPECT_BATCH) {
+          const part = fresh.slice(i, i + INSPECT_BATCH);
+          const states = await this.inspect(part);
+          part.forEach((item, j) => {
+            const existed = states[j]!.ttlMs !== -2;
+            if ((cond === "if-absent" && existed) || (cond === "if-present" && !existed)) {
+              this.unchanged++;
+              return;
+            }
+            keep.push({ ...item, existed });
+          });
+        }
+        this.store(keep);
+        this.input.onProgress({ scanned: this.scanned, matched: this.matched });
+      },
+      this.input.signal,
+    );
+  }
+}

@@ -1,0 +1,206 @@
+import { badInput } from "@cachify/core";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { App } from "../../app/open-app.ts";
+import {
+  executionSummary,
+  executionView,
+  planPageView,
+  planView,
+  savedView,
+  templateViews,
+} from "../../app/workflow-views.ts";
+import { parse } from "../parse.ts";
+
+const Params = z.record(z.string(), z.unknown());
+const Policy = z.record(z.string(), z.unknown());
+const PlanBody = z.object({
+  template: z.string().min(1),
+  profileId: z.string().min(1),
+  params: Params.optional(),
+  policy: Policy.optional(),
+  /** complete (default): answer once the count is final; first-page: as soon as a page is in. */
+  wait: z.enum(["complete", "first-page"]).optional(),
+  pageSize: z.number().int().min(1).max(1000).optional(),
+});
+const PageQuery = z.object({
+  page: z.coerce.number().int().min(1).optional(),
+  pageSize: z.coerce.number().int().min(1).max(1000).optional(),
+});
+const ApplyBody = z
+  .object({
+    confirm: z
+      .object({
+        challengeId: z.string().optional(),
+        count: z.union([z.number(), z.string()]).optional(),
+        typedName: z.string().optional(),
+      })
+      .optional(),
+    /** Answer when the execution has finished instead of at once (202). */
+    wait: z.boolean().optional(),
+  })
+  .optional();
+const TemplateBody = z.object({
+  name: z.string().min(1),
+  builtin: z.string().optional(),
+  params: Params.optional(),
+  policy: Policy.optional(),
+  description: z.string().optional(),
+  replace: z.boolean().optional(),
+});
+const TemplateEdit = TemplateBody.omit({ name: true }).extend({ name: z.string().optional() });
+const ListQuery = z.object({
+  profileId: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  beforeId: z.string().optional(),
+});
+const ExecutionQuery = z.object({
+  attempts: z.coerce.number().int().min(1).max(100_000).optional(),
+  errorsOnly: z.enum(["true", "false"]).optional(),
+});
+const RerunBody = z
+  .object({
+    params: Params.optional(),
+    policy: Policy.optional(),
+    wait: z.enum(["complete", "first-page"]).optional(),
+    pageSize: z.number().int().min(1).max(1000).optional(),
+  })
+  .optional();
+const Id = z.object({ id: z.string().min(1) });
+
+/**
+ * Workflows over HTTP: templates, dry-run plans paged by cursor, confirmed executions (progress
+ * over /api/ws as {type: "workflow", ...}), history and reruns. Same service as the CLI.
+ */
+export function registerWorkflowRoutes(server: FastifyInstance, app: App): void {
+  const wf = app.workflows;
+
+  server.get("/api/workflows/templates", async () => templateViews(wf.templates()));
+
+  server.post("/api/workflows/templates", async (req, reply) => {
+    const b = parse(TemplateBody, req.body, "body");
+    const t = wf.saveTemplate({
+      name: b.name,
+      ...(b.builtin ? { builtin: b.builtin } : {}),
+      ...(b.params ? { params: b.params } : {}),
+      ...(b.policy ? { policy: b.policy } : {}),
+      ...(b.description ? { description: b.description } : {}),
+      ...(b.replace ? { replace: true } : {}),
+    });
+    return reply.status(201).send(savedView(t));
+  });
+
+  server.put("/api/workflows/templates/:id", async (req) => {
+    const { id } = parse(Id, req.params, "path");
+    const current = wf.savedTemplate(id);
+    const b = parse(TemplateEdit, req.body, "body");
+    if (b.name && b.name !== current.name) {
+      throw badInput(
+        `A saved template keeps its name: save "${b.name}" as a new template and remove "${current.name}".`,
+      );
+    }
+    return savedView(
+      wf.saveTemplate({
+        name: current.name,
+        ...(b.builtin ? { builtin: b.builtin } : {}),
+        ...(b.params ? { params: b.params } : {}),
+        ...(b.policy ? { policy: b.policy } : {}),
+        ...(b.description ? { description: b.description } : {}),
+        ...(b.replace ? { replace: true } : {}),
+      }),
+    );
+  });
+
+  server.delete("/api/workflows/templates/:id", async (req) => {
+    const { id } = parse(Id, req.params, "path");
+    const t = wf.removeTemplate(id);
+    return { removed: true, name: t.name };
+  });
+
+  server.post("/api/workflows/plans", async (req, reply) => {
+    const b = parse(PlanBody, req.body, "body");
+    const profile = app.profiles.resolve(b.profileId);
+    const pageSize = b.pageSize ?? 100;
+    const plan = await wf.plan({
+      template: b.template,
+      profile,
+      ...(b.params ? { params: b.params } : {}),
+      ...(b.policy ? { policy: b.policy } : {}),
+      origin: "api",
+      wait: b.wait ?? "complete",
+      firstPageSize: pageSize,
+    });
+    return reply.status(201).send(planPageView(await wf.page(plan.planId, 0, pageSize, "api")));
+  });
+
+  server.get("/api/workflows/plans", async (req) => {
+    const q = parse(ListQuery, req.query, "query");
+    const profileId = q.profileId ? app.profiles.resolve(q.profileId).id : undefined;
+    return {
+      plans: wf
+        .listPlans({ ...(profileId ? { profileId } : {}), limit: q.limit ?? 50 })
+        .map(planView),
+    };
+  });
+
+  server.get("/api/workflows/plans/:id", async (req) => {
+    const { id } = parse(Id, req.params, "path");
+    const q = parse(PageQuery, req.query, "query");
+    return planPageView(await wf.page(id, (q.page ?? 1) - 1, q.pageSize ?? 100, "api"));
+  });
+
+  server.post("/api/workflows/plans/:id/cancel", async (req) => {
+    const { id } = parse(Id, req.params, "path");
+    return planView(wf.cancelPlan(id));
+  });
+
+  server.post("/api/workflows/plans/:id/apply", async (req, reply) => {
+    const { id } = parse(Id, req.params, "path");
+    const b = parse(ApplyBody, req.body, "body");
+    const started = await wf.apply(id, b?.confirm, "api");
+    if (!b?.wait) return reply.status(202).send(executionSummary(started));
+    return executionView(await wf.finished(started.executionId));
+  });
+
+  server.get("/api/workflows/executions", async (req) => {
+    const q = parse(ListQuery, req.query, "query");
+    const profileId = q.profileId ? app.profiles.resolve(q.profileId).id : undefined;
+    return {
+      executions: wf
+        .executions({
+          ...(profileId ? { profileId } : {}),
+          limit: q.limit ?? 50,
+          ...(q.beforeId ? { beforeId: q.beforeId } : {}),
+        })
+        .map(executionSummary),
+    };
+  });
+
+  server.get("/api/workflows/executions/:id", async (req) => {
+    const { id } = parse(Id, req.params, "path");
+    const q = parse(ExecutionQuery, req.query, "query");
+    const t = wf.timeline(id, {
+      limit: q.attempts ?? 1000,
+      ...(q.errorsOnly === "true" ? { errorsOnly: true } : {}),
+    });
+    return executionView(t.execution, t.attempts);
+  });
+
+  server.post("/api/workflows/executions/:id/cancel", async (req) => {
+    const { id } = parse(Id, req.params, "path");
+    return executionSummary(wf.cancel(id));
+  });
+
+  server.post("/api/workflows/executions/:id/rerun", async (req, reply) => {
+    const { id } = parse(Id, req.params, "path");
+    const b = parse(RerunBody, req.body, "body");
+    const pageSize = b?.pageSize ?? 100;
+    const { plan, paramsDiff } = await wf.rerun(id, b?.params ?? {}, "api", {
+      ...(b?.policy ? { policy: b.policy } : {}),
+      wait: b?.wait ?? "complete",
+    });
+    return reply
+      .status(201)
+      .send({ ...planPageView(await wf.page(plan.planId, 0, pageSize, "api")), paramsDiff });
+  });
+}

@@ -1,0 +1,329 @@
+import {
+  type AttemptRecord,
+  badInput,
+  CachifyError,
+  type ExecutionQuery,
+  type ExecutionRepository,
+  type PlanItem,
+  type PlanItemWriter,
+  type PlanRecord,
+  type PlanRepository,
+  type SavedTemplate,
+  type SavedTemplateRepository,
+  type WorkflowExecutionRecord,
+} from "@cachify/core";
+import type Database from "better-sqlite3";
+import { CHUNK_ITEMS, decodeChunk, encodeChunk } from "./plan-codec.ts";
+
+const MAX_LIMIT = 1000;
+
+function limitOf(limit: number | undefined, fallback: number): number {
+  if (limit === undefined) return fallback;
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw badInput(`limit must be a whole number from 1 to ${MAX_LIMIT} (got ${limit}).`);
+  }
+  return Math.min(limit, MAX_LIMIT);
+}
+
+/** Plans and their keys. Keys are stored in chunks of CHUNK_ITEMS, written as the scan streams. */
+export class SqlitePlanRepository implements PlanRepository {
+  readonly #db: Database.Database;
+  readonly #insert: Database.Statement;
+  readonly #update: Database.Statement;
+  readonly #get: Database.Statement<[string], { data: string }>;
+  readonly #chunks: Database.Statement<[string, number, number], { chunk: number; items: Buffer }>;
+  readonly #insertChunk: Database.Statement;
+  readonly #insertChunks: (
+    rows: { planId: string; chunk: number; count: number; items: Uint8Array }[],
+  ) => void;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    this.#insert = db.prepare(
+      "INSERT INTO workflow_plans (plan_id, profile_id, builtin, status, created_at, data) VALUES (@planId, @profileId, @builtin, @status, @createdAt, @data)",
+    );
+    this.#update = db.prepare(
+      "UPDATE workflow_plans SET status = @status, data = @data WHERE plan_id = @planId",
+    );
+    this.#get = db.prepare("SELECT data FROM workflow_plans WHERE plan_id = ?");
+    this.#chunks = db.prepare(
+      "SELECT chunk, items FROM workflow_plan_chunks WHERE plan_id = ? AND chunk BETWEEN ? AND ? ORDER BY chunk",
+    );
+    this.#insertChunk = db.prepare(
+      "INSERT OR REPLACE INTO workflow_plan_chunks (plan_id, chunk, count, items) VALUES (@planId, @chunk, @count, @items)",
+    );
+    const many = db.transaction(
+      (rows: { planId: string; chunk: number; count: number; items: Uint8Array }[]) => {
+        for (const r of rows) this.#insertChunk.run(r);
+      },
+    );
+    this.#insertChunks = (rows) => many.immediate(rows);
+  }
+
+  create(plan: PlanRecord): void {
+    this.#insert.run(row(plan));
+  }
+
+  save(plan: PlanRecord): void {
+    this.#update.run(row(plan));
+  }
+
+  get(planId: string): PlanRecord | undefined {
+    const r = this.#get.get(planId);
+    return r ? (JSON.parse(r.data) as PlanRecord) : undefined;
+  }
+
+  list(query: { profileId?: string; limit?: number }): PlanRecord[] {
+    const limit = limitOf(query.limit, 50);
+    const rows = (
+      query.profileId
+        ? this.#db
+            .prepare(
+              "SELECT data FROM workflow_plans WHERE profile_id = ? ORDER BY created_at DESC, plan_id DESC LIMIT ?",
+            )
+            .all(query.profileId, limit)
+        : this.#db
+            .prepare(
+              "SELECT data FROM workflow_plans ORDER BY created_at DESC, plan_id DESC LIMIT ?",
+            )
+            .all(limit)
+    ) as { data: string }[];
+    return rows.map((r) => JSON.parse(r.data) as PlanRecord);
+  }
+
+  writer(planId: string): PlanItemWriter {
+    let pending: PlanItem[] = [];
+    let chunk = 0;
+    let written = 0;
+    const write = (final: boolean) => {
+      const rows: { planId: string; chunk: number; count: number; items: Uint8Array }[] = [];
+      while (pending.length >= CHUNK_ITEMS || (final && pending.length > 0)) {
+        const part = pending.length > CHUNK_ITEMS ? pending.slice(0, CHUNK_ITEMS) : pending;
+        pending = pending.length > CHUNK_ITEMS ? pending.slice(CHUNK_ITEMS) : [];
+        rows.push({ planId, chunk, count: part.length, items: encodeChunk(part) });
+        chunk++;
+        written += part.length;
+      }
+      if (rows.length > 0) this.#insertChunks(rows);
+    };
+    return {
+      append(items) {
+        for (const it of items) pending.push(it);
+        if (pending.length >= CHUNK_ITEMS) write(false);
+      },
+      flush() {
+        write(true);
+      },
+      get written() {
+        return written;
+      },
+    };
+  }
+
+  items(planId: string, offset: number, limit: number): PlanItem[] {
+    if (limit <= 0 || offset < 0) return [];
+    const first = Math.floor(offset / CHUNK_ITEMS);
+    const last = Math.floor((offset + limit - 1) / CHUNK_ITEMS);
+    const out: PlanItem[] = [];
+    for (const r of this.#chunks.all(planId, first, last)) {
+      const items = decodeChunk(r.items);
+      const base = r.chunk * CHUNK_ITEMS;
+      const from = Math.max(0, offset - base);
+      const to = Math.min(items.length, offset + limit - base);
+      for (let i = from; i < to; i++) out.push(items[i]!);
+    }
+    return out;
+  }
+
+  purgeItems(before: number): number {
+    const plans = this.#db
+      .prepare(
+        "SELECT plan_id FROM workflow_plans WHERE created_at < ? AND plan_id IN (SELECT DISTINCT plan_id FROM workflow_plan_chunks)",
+      )
+      .pluck()
+      .all(before) as string[];
+    let total = 0;
+    const del = this.#db.prepare("DELETE FROM workflow_plan_chunks WHERE plan_id = ?");
+    for (const id of plans) total += del.run(id).changes;
+    return total;
+  }
+}
+
+function row(plan: PlanRecord) {
+  return {
+    planId: plan.planId,
+    profileId: plan.profileId,
+    builtin: plan.template.builtin,
+    status: plan.status,
+    createdAt: plan.createdAt,
+    data: JSON.stringify(plan),
+  };
+}
+
+/** Executions (one row each, the record as JSON) and every attempt of their batches. */
+export class SqliteExecutionRepository implements ExecutionRepository {
+  readonly #db: Database.Database;
+  readonly #upsert: Database.Statement;
+  readonly #get: Database.Statement<[string], { data: string }>;
+  readonly #nextSeq: Database.Statement<[string], number | null>;
+  readonly #insertAttempt: Database.Statement;
+  readonly #appendMany: (id: string, attempts: readonly AttemptRecord[]) => void;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    this.#upsert = db.prepare(`
+      INSERT INTO workflow_executions
+        (execution_id, plan_id, profile_id, status, started_at, ended_at, parent_execution_id, data)
+      VALUES (@executionId, @planId, @profileId, @status, @startedAt, @endedAt, @parent, @data)
+      ON CONFLICT (execution_id) DO UPDATE SET
+        status = excluded.status, ended_at = excluded.ended_at, data = excluded.data`);
+    this.#get = db.prepare("SELECT data FROM workflow_executions WHERE execution_id = ?");
+    this.#nextSeq = db
+      .prepare<[string], number | null>(
+        "SELECT MAX(seq) FROM workflow_attempts WHERE execution_id = ?",
+      )
+      .pluck();
+    this.#insertAttempt = db.prepare(
+      "INSERT INTO workflow_attempts (execution_id, seq, outcome, data) VALUES (?, ?, ?, ?)",
+    );
+    const many = db.transaction((id: string, attempts: readonly AttemptRecord[]) => {
+      let seq = (this.#nextSeq.get(id) ?? 0) + 1;
+      for (const a of attempts) this.#insertAttempt.run(id, seq++, a.outcome, JSON.stringify(a));
+    });
+    this.#appendMany = (id, attempts) => many.immediate(id, attempts);
+  }
+
+  create(record: WorkflowExecutionRecord): void {
+    if (this.#get.get(record.executionId)) {
+      throw new CachifyError("conflict", `Execution ${record.executionId} already exists.`);
+    }
+    this.save(record);
+  }
+
+  save(r: WorkflowExecutionRecord): void {
+    this.#upsert.run({
+      executionId: r.executionId,
+      planId: r.planId,
+      profileId: r.profileId,
+      status: r.status,
+      startedAt: r.startedAt,
+      endedAt: r.endedAt ?? null,
+      parent: r.parentExecutionId ?? null,
+      data: JSON.stringify(r),
+    });
+  }
+
+  get(executionId: string): WorkflowExecutionRecord | undefined {
+    const r = this.#get.get(executionId);
+    return r ? (JSON.parse(r.data) as WorkflowExecutionRecord) : undefined;
+  }
+
+  list(query: ExecutionQuery): WorkflowExecutionRecord[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.profileId) {
+      where.push("profile_id = ?");
+      params.push(query.profileId);
+    }
+    if (query.status) {
+      where.push("status = ?");
+      params.push(query.status);
+    }
+    if (query.beforeId) {
+      const before = this.get(query.beforeId);
+      if (!before) throw new CachifyError("not-found", `No execution ${query.beforeId}.`);
+      where.push("(started_at < ? OR (started_at = ? AND execution_id < ?))");
+      params.push(before.startedAt, before.startedAt, query.beforeId);
+    }
+    params.push(limitOf(query.limit, 100));
+    const sql = `SELECT data FROM workflow_executions${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY started_at DESC, execution_id DESC LIMIT ?`;
+    return (this.#db.prepare(sql).all(...params) as { data: string }[]).map(
+      (r) => JSON.parse(r.data) as WorkflowExecutionRecord,
+    );
+  }
+
+  appendAttempts(executionId: string, attempts: readonly AttemptRecord[]): void {
+    if (attempts.length > 0) this.#appendMany(executionId, attempts);
+  }
+
+  attempts(
+    executionId: string,
+    query: { limit?: number; errorsOnly?: boolean } = {},
+  ): AttemptRecord[] {
+    const limit = Math.max(1, Math.min(query.limit ?? 1000, 100_000));
+    const sql = `SELECT data FROM workflow_attempts WHERE execution_id = ?${query.errorsOnly ? " AND outcome = 'error'" : ""} ORDER BY seq LIMIT ?`;
+    return (this.#db.prepare(sql).all(executionId, limit) as { data: string }[]).map(
+      (r) => JSON.parse(r.data) as AttemptRecord,
+    );
+  }
+
+  markInterrupted(now: number): number {
+    const running = this.list({ status: "running", limit: MAX_LIMIT });
+    for (const r of running) {
+      r.status = "interrupted";
+      r.endedAt = now;
+      r.abortReason =
+        "The studio stopped while this execution was running: it did not finish. Check the counts, then rerun it (a fresh dry-run shows what is left).";
+      for (const s of r.steps) if (s.status === "running") s.status = "interrupted";
+      this.save(r);
+    }
+    return running.length;
+  }
+}
+
+/** Saved templates: named presets of a built-in; each save of an existing one is a new version. */
+export class SqliteSavedTemplateRepository implements SavedTemplateRepository {
+  readonly #db: Database.Database;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+  }
+
+  list(): SavedTemplate[] {
+    return (
+      this.#db.prepare("SELECT data FROM workflow_templates ORDER BY name").all() as {
+        data: string;
+      }[]
+    ).map((r) => JSON.parse(r.data) as SavedTemplate);
+  }
+
+  get(idOrName: string): SavedTemplate | undefined {
+    const r = this.#db
+      .prepare("SELECT data FROM workflow_templates WHERE id = ? OR name = ?")
+      .get(idOrName, idOrName) as { data: string } | undefined;
+    return r ? (JSON.parse(r.data) as SavedTemplate) : undefined;
+  }
+
+  save(t: SavedTemplate): void {
+    const other = this.#db
+      .prepare("SELECT id FROM workflow_templates WHERE name = ? AND id <> ?")
+      .pluck()
+      .get(t.name, t.id);
+    if (other) {
+      throw new CachifyError(
+        "conflict",
+        `A saved template named "${t.name}" already exists: choose another name or edit that one.`,
+      );
+    }
+    this.#db
+      .prepare(
+        `INSERT INTO workflow_templates (id, name, builtin, version, data, created_at, updated_at)
+         VALUES (@id, @name, @builtin, @version, @data, @createdAt, @updatedAt)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, builtin = excluded.builtin,
+           version = excluded.version, data = excluded.data, updated_at = excluded.updated_at`,
+      )
+      .run({
+        id: t.id,
+        name: t.name,
+        builtin: t.builtin,
+        version: t.version,
+        data: JSON.stringify(t),
+        createdAt: t.createdAt,
+        updatedAt: t.updatedAt,
+      });
+  }
+
+  remove(id: string): boolean {
+    return this.#db.prepare("DELETE FROM workflow_templates WHERE id = ?").run(id).changes > 0;
+  }
+}
