@@ -1,4 +1,5 @@
 import { startRedis } from "../test/harness/index.ts";
+import { benchDeleteWithSnapshots } from "./b2-delete-with-snapshots.ts";
 import { benchGateOverhead } from "./b7-gate-overhead.ts";
 import { benchDashboard } from "./b8-dashboard.ts";
 import { benchBrowserFirstPage } from "./b9-browser-first-page.ts";
@@ -26,6 +27,8 @@ try {
       only > 0 ? process.argv[only + 1]?.split(",") : undefined,
     )),
   );
+  if (only < 0 || process.argv[only + 1]?.split(",").includes("B2"))
+    results.push(await benchDeleteWithSnapshots(redis, keys));
   // Observability: B8 at its defined size in quick mode too (30 days, 10 profiles, 1M events).
   if (only < 0 || process.argv[only + 1]?.split(",").includes("B8"))
     results.push(...(await benchDashboard(redis, 1_000_000)));

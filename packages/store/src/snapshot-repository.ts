@@ -44,29 +44,29 @@ export class SqliteSnapshotRepository implements SnapshotStore {
     this.#db = db;
     const insert = db.prepare(`INSERT INTO snapshots (snapshot_id, operation_id, execution_id,
       profile_id, key, existed, captured_at, absolute_expiry_ms, size_bytes, operation, type, flags,
-      node, after_digest, payload, restore_status) VALUES (@snapshotId, @operationId, @executionId,
-      @profileId, @key, @existed, @capturedAt, @absoluteExpiryMs, @sizeBytes, @operation, @type,
-      @flags, @node, @afterDigest, @payload, @restoreStatus)`);
+      node, after_digest, payload, restore_status)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#insertMany = db.transaction((records: SnapshotRecord[]) => {
       for (const r of records) {
-        insert.run({
-          snapshotId: r.snapshotId,
-          operationId: r.operationId,
-          executionId: r.executionId ?? null,
-          profileId: r.profileId,
-          key: Buffer.from(r.key),
-          existed: r.existed ? 1 : 0,
-          capturedAt: r.capturedAt,
-          absoluteExpiryMs: r.absoluteExpiryMs,
-          sizeBytes: r.sizeBytes,
-          operation: r.operation,
-          type: r.type,
-          flags: r.flags ?? null,
-          node: r.node ?? null,
-          afterDigest: r.afterDigest ?? null,
-          payload: r.payload ? this.cipher.seal(r.payload) : null,
-          restoreStatus: r.restoreStatus,
-        });
+        // Positional parameters: binding by name costs a lookup per column per row.
+        insert.run(
+          r.snapshotId,
+          r.operationId,
+          r.executionId ?? null,
+          r.profileId,
+          Buffer.from(r.key.buffer, r.key.byteOffset, r.key.byteLength),
+          r.existed ? 1 : 0,
+          r.capturedAt,
+          r.absoluteExpiryMs,
+          r.sizeBytes,
+          r.operation,
+          r.type,
+          r.flags ?? null,
+          r.node ?? null,
+          r.afterDigest ?? null,
+          r.payload ? this.cipher.seal(r.payload) : null,
+          r.restoreStatus,
+        );
       }
     });
     const setAfter = db.prepare("UPDATE snapshots SET after_digest = ? WHERE snapshot_id = ?");

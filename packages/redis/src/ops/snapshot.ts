@@ -1,4 +1,5 @@
 import { displayKey, type KeyDump, type OperationOf, type RestoreOutcome } from "@cachify/core";
+import type { Redis } from "ioredis";
 import { buf } from "../bytes.ts";
 import type { RedisContext } from "../context.ts";
 
@@ -10,34 +11,51 @@ const TYPES = new Set(["string", "hash", "list", "set", "zset", "stream"]);
  * here from PTTL at capture time.
  */
 export async function dump(ctx: RedisContext, op: OperationOf<"dump">): Promise<KeyDump[]> {
-  const c = ctx.client;
   const now = Date.now();
-  return Promise.all(
-    op.keys.map(async (k) => {
-      const key = buf(k);
-      const [payload, pttl, type] = await Promise.all([
-        c.dumpBuffer(key),
-        c.pttl(key),
-        c.type(key),
-      ]);
-      const existed = payload !== null;
-      const d: KeyDump = {
-        key: k,
-        existed,
-        type: existed && TYPES.has(type) ? (type as KeyDump["type"]) : existed ? "unknown" : "none",
-        absoluteExpiryMs: existed && pttl >= 0 ? now + pttl : null,
-        sizeBytes: payload?.length ?? 0,
-      };
-      if (payload) d.payload = payload;
-      if (ctx.cluster) d.node = nodeLabel(ctx, key);
-      return d;
+  const out: KeyDump[] = new Array(op.keys.length);
+  // One pipeline per node (standalone: the one server): a batch of keys costs one round trip
+  // per node, never a command across slots.
+  const groups = new Map<Redis, number[]>();
+  op.keys.forEach((k, i) => {
+    const node = ctx.cluster ? ctx.nodeFor(buf(k)) : (ctx.client as Redis);
+    const g = groups.get(node);
+    if (g) g.push(i);
+    else groups.set(node, [i]);
+  });
+  await Promise.all(
+    [...groups].map(async ([node, indexes]) => {
+      const p = node.pipeline();
+      for (const i of indexes) {
+        const key = buf(op.keys[i]!);
+        p.dumpBuffer(key).pttl(key).type(key);
+      }
+      const replies = (await p.exec()) ?? [];
+      indexes.forEach((index, j) => {
+        const [payloadReply, pttlReply, typeReply] = [
+          replies[3 * j],
+          replies[3 * j + 1],
+          replies[3 * j + 2],
+        ];
+        for (const r of [payloadReply, pttlReply, typeReply]) if (r?.[0]) throw r[0];
+        const payload = (payloadReply?.[1] ?? null) as Buffer | null;
+        const pttl = Number(pttlReply?.[1] ?? -2);
+        const type = String(typeReply?.[1] ?? "none");
+        const existed = payload !== null;
+        const d: KeyDump = {
+          key: op.keys[index]!,
+          existed,
+          type:
+            existed && TYPES.has(type) ? (type as KeyDump["type"]) : existed ? "unknown" : "none",
+          absoluteExpiryMs: existed && pttl >= 0 ? now + pttl : null,
+          sizeBytes: payload?.length ?? 0,
+        };
+        if (payload) d.payload = payload;
+        if (ctx.cluster) d.node = `${node.options.host}:${node.options.port}`;
+        out[index] = d;
+      });
     }),
   );
-}
-
-function nodeLabel(ctx: RedisContext, key: Buffer): string {
-  const n = ctx.nodeFor(key);
-  return `${n.options.host}:${n.options.port}`;
+  return out;
 }
 
 /**
