@@ -4,7 +4,11 @@ import { join } from "node:path";
 import type { ConnectionProfile, WorkflowExecutionRecord } from "@cachify/core";
 import { Cluster, Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { memcachedCommand } from "../../../../test/harness/index.ts";
+import {
+  type MemcachedServer,
+  memcachedCommand,
+  startMemcached,
+} from "../../../../test/harness/index.ts";
 import { type App, openApp } from "./open-app.ts";
 
 const servers = inject("servers");
@@ -369,12 +373,19 @@ describe("workflows on Redis Cluster: every primary, no cross-slot command", () 
 
 describe("workflows on Memcached: listing by metadump, capability messages", () => {
   const t = tempApp();
-  const mc = (line: string, until?: string) =>
-    memcachedCommand(servers.memcached.port, line, until);
-  afterAll(() => t.close());
+  // A memcached of its own: the shared one is listed and changed by other test files at once.
+  let own: MemcachedServer;
+  beforeAll(async () => {
+    own = await startMemcached();
+  });
+  const mc = (line: string, until?: string) => memcachedCommand(own.port, line, until);
+  afterAll(async () => {
+    await t.close();
+    await own.stop();
+  });
 
   it("runs delete-by-pattern, ttl-normalize and warmup-set; says what it cannot do", async () => {
-    const profile = t.app.profiles.create({ name: "wf-mc", url: servers.memcached.url });
+    const profile = t.app.profiles.create({ name: "wf-mc", url: own.url });
     for (let i = 0; i < 20; i++) await mc(`set ${P}m:${i} 0 0 1\r\nv`, "\r\n");
     await mc(`set ${P}m:ttl 0 100 1\r\nv`, "\r\n");
     const wf = t.app.workflows;
@@ -395,7 +406,7 @@ describe("workflows on Memcached: listing by metadump, capability messages", () 
     expect(ttl.matched).toBe(21);
     expect(ttl.notes.join(" ")).toMatch(/best effort|not a point-in-time/i);
     expect(ttl.notes.join(" ")).toMatch(/no conditional TTL update/);
-    expect(ttl.nodes).toEqual([`127.0.0.1:${servers.memcached.port}`]);
+    expect(ttl.nodes).toEqual([`127.0.0.1:${own.port}`]);
     const page = await wf.page(ttl.planId, 0, 5, "test");
     expect(page.rows[0]).toMatchObject({ type: "string", change: "expire", ttlAfterMs: 50_000 });
     const s1 = await wf.apply(ttl.planId, { count: 21 }, "test");
