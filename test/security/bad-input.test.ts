@@ -1,18 +1,22 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   buildProfile,
   CachifyError,
+  CsvEntryParser,
   checkGlob,
   keyMatcher,
+  LineSplitter,
   parseConnectionUrl,
+  parseJsonLine,
   parseProfileFile,
 } from "@cachify/core";
 import { checkKey } from "@cachify/memcached";
-import { type RunningStudio, startStudio } from "@cachify/studio";
+import { openApp, type RunningStudio, startStudio } from "@cachify/studio";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { rawCommand } from "../harness/index.ts";
 import { cliSandbox } from "../support/cli.ts";
 
 const RUNS = 300;
@@ -198,4 +202,179 @@ describe("bad input against the running API and CLI", () => {
       { numRuns: 60 },
     );
   });
+});
+
+/** A warm-up line: good ones, and every way one goes wrong. */
+const jsonLine = fc.oneof(
+  fc
+    .record(
+      {
+        key: fc.oneof(fc.string({ minLength: 1 }), fc.constant(""), fc.integer()),
+        value: fc.oneof(fc.string(), fc.json(), fc.integer()),
+        ttlSeconds: fc.oneof(fc.integer({ min: -5, max: 400_000_000 }), fc.string(), fc.double()),
+        keyBase64: fc.oneof(fc.base64String(), fc.string()),
+      },
+      { requiredKeys: [] },
+    )
+    .map((o) => JSON.stringify(o)),
+  fc.record({ key: fc.string({ minLength: 1 }), value: fc.string() }).map((o) => JSON.stringify(o)),
+  fc.string(), // broken JSON, quotes left open
+  fc.json(), // valid JSON of the wrong shape
+  fc.constant(""),
+  fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b).toString("latin1")), // binary
+  fc
+    .string({ minLength: 1, maxLength: 20 })
+    .map((k) => `{"key":"${k}","value":"${"x".repeat(300_000)}"}`), // huge
+  fc.string().map((k) => `{"key":${JSON.stringify(k)},"value":"open`), // a quote never closed
+);
+
+const csvField = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.string({ maxLength: 12 }).map((t) => `"${t.replaceAll('"', '""')}"`),
+  fc.string({ maxLength: 12 }).map((t) => `"${t}`), // broken quotes
+  fc.constantFrom("", '"', '""', "a,b", "\r", "\u0000"),
+  fc.integer({ min: -3, max: 1000 }).map(String),
+  fc.uint8Array({ maxLength: 24 }).map((b) => Buffer.from(b).toString("latin1")),
+  fc.constant("y".repeat(200_000)),
+);
+const csvFile = fc
+  .tuple(
+    fc.oneof(
+      fc.constantFrom("key,value", "key,value,ttlSeconds", "keyBase64,valueBase64"),
+      fc.array(csvField, { minLength: 1, maxLength: 3 }).map((f) => f.join(",")),
+    ),
+    fc.array(fc.array(csvField, { minLength: 0, maxLength: 4 }), { maxLength: 8 }),
+    fc.constantFrom("\n", "\r\n"),
+  )
+  .map(([header, rows, nl]) => [header, ...rows.map((r) => r.join(","))].join(nl));
+
+/** A refusal names the line (1-based, within the file). */
+function expectLineNamed(e: unknown, lines: number, csv: boolean): void {
+  expect(e).toBeInstanceOf(CachifyError);
+  expect((e as CachifyError).code).toBe("bad-input");
+  const m = (csv ? /CSV line (\d+)/ : /line (\d+)/).exec((e as CachifyError).message);
+  expect(m, (e as CachifyError).message).not.toBeNull();
+  expect(Number(m![1])).toBeGreaterThanOrEqual(1);
+  expect(Number(m![1])).toBeLessThanOrEqual(lines);
+}
+
+function parseJsonl(text: string, chunk: number): number {
+  const lines = new LineSplitter();
+  let n = 0;
+  const each = (line: string, no: number) => {
+    if (parseJsonLine(line, no)) n++;
+  };
+  for (let i = 0; i < text.length; i += chunk) lines.push(text.slice(i, i + chunk), each);
+  lines.end(each);
+  return n;
+}
+
+function parseCsv(text: string, chunk: number): number {
+  const p = new CsvEntryParser();
+  let n = 0;
+  for (let i = 0; i < text.length; i += chunk) n += p.push(text.slice(i, i + chunk)).length;
+  return n + p.end().length;
+}
+
+describe("warm-up files, generated: a bad-input error naming the line, or entries", () => {
+  it("JSON lines (broken quotes, missing fields, huge lines, binary), in any chunking", () => {
+    fc.assert(
+      fc.property(
+        fc.array(jsonLine, { maxLength: 6 }),
+        fc.constantFrom("\n", "\r\n"),
+        // Chunks of 1 KB and more: the file reader uses 1 MB chunks, and LineSplitter rescans a
+        // line longer than a chunk on every chunk (quadratic for a huge line cut in tiny chunks).
+        fc.integer({ min: 1024, max: 65_536 }),
+        (lines, nl, chunk) => {
+          tried++;
+          const text = lines.join(nl);
+          let whole: number | undefined;
+          try {
+            whole = parseJsonl(text, text.length || 1);
+          } catch (e) {
+            expectLineNamed(e, Math.max(1, lines.length), false);
+          }
+          // Chunk boundaries never change the outcome.
+          let chunked: number | undefined;
+          try {
+            chunked = parseJsonl(text, chunk);
+          } catch {}
+          expect(chunked).toBe(whole);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("CSV (broken quotes, missing fields, huge fields, binary), in any chunking", () => {
+    fc.assert(
+      fc.property(csvFile, fc.integer({ min: 1, max: 4096 }), (text, chunk) => {
+        tried++;
+        const physical = text.split("\n").length;
+        let whole: number | undefined;
+        try {
+          whole = parseCsv(text, text.length || 1);
+        } catch (e) {
+          expectLineNamed(e, physical, true);
+        }
+        let chunked: number | undefined;
+        try {
+          chunked = parseCsv(text, chunk);
+        } catch {}
+        expect(chunked).toBe(whole);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("through a real dry-run: refused files name the line and write nothing to the server", async () => {
+    const servers = inject("servers");
+    const dir = mkdtempSync(join(tmpdir(), "cachify-warmfuzz-"));
+    const app = openApp({ dataDir: join(dir, "data") });
+    const prefix = `wfz${Date.now().toString(36)}:`;
+    let refused = 0;
+    let planned = 0;
+    try {
+      const profile = app.profiles.create({ name: "warmfuzz", url: servers.redis.url });
+      const keyed = fc.oneof(
+        fc.tuple(fc.constant("jsonl"), fc.array(jsonLine, { minLength: 1, maxLength: 4 })),
+        fc.tuple(
+          fc.constant("csv"),
+          csvFile.map((t) => [t]),
+        ),
+      );
+      await fc.assert(
+        fc.asyncProperty(keyed, async ([format, lines]) => {
+          tried++;
+          // Every key the file could name carries our prefix.
+          const text = lines
+            .join("\n")
+            .replaceAll('"key":"', `"key":"${prefix}`)
+            .replace(/^key,/, "key,");
+          const file = join(dir, `f${tried}.${format}`);
+          writeFileSync(file, text);
+          try {
+            const plan = await app.workflows.plan({
+              template: "warmup-set",
+              profile,
+              params: { file, format },
+              origin: "test",
+            });
+            planned++;
+            expect(plan.status).toBe("ready");
+          } catch (e) {
+            refused++;
+            expectLineNamed(e, Math.max(1, text.split("\n").length), format === "csv");
+          }
+        }),
+        { numRuns: 25 },
+      );
+      // A dry-run never writes: nothing with our prefix exists, refused or not.
+      expect(await rawCommand(servers.redis.port, ["KEYS", `${prefix}*`])).toBe("*0\r\n");
+      console.log(`warm-up files through the dry-run: ${planned} planned, ${refused} refused`);
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
