@@ -1,16 +1,11 @@
-import { existsSync, mkdirSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type RunningStudio, startStudio } from "@cachify/studio";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { rawCommand } from "../harness/index.ts";
-
-const root = fileURLToPath(new URL("../../", import.meta.url));
-const shots = join(root, "test-artifacts", "e2e");
-const webDist = join(root, "apps", "web", "dist", "index.html");
+import { launchChromium, newPage, requireWebBuild, shotsDir as shots } from "./support.ts";
 
 const PREFIX = "e2e:";
 const GREETING = "hello from cachify, in plain text";
@@ -32,7 +27,7 @@ describe("studio in Chromium", () => {
   let browser: Browser;
   let page: Page;
   let dataDir: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`) });
   const keyList = () => page.getByRole("listbox", { name: /^Keys matching / });
@@ -58,10 +53,7 @@ describe("studio in Chromium", () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(webDist)) {
-      throw new Error("apps/web/dist is missing: run `npm run build -w @cachify/web` first.");
-    }
-    mkdirSync(shots, { recursive: true });
+    requireWebBuild();
     dataDir = await mkdtemp(join(tmpdir(), "cachify-e2e-"));
 
     await rawCommand(redis.port, ["SET", `${PREFIX}greeting`, GREETING]);
@@ -72,29 +64,13 @@ describe("studio in Chromium", () => {
     await rawCommand(redis.port, ["MSET", ...BULK.flatMap((k) => [k, "x"])]);
 
     studio = await startStudio({ dataDir, port: 0 });
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-background-networking",
-        "--disable-gpu",
-        "--disable-component-update",
-        "--no-first-run",
-      ],
-    });
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      colorScheme: "light",
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on("pageerror", (e) => pageErrors.push(e.message));
-    // Answers with an error status are expected (the validation step); anything else is not.
-    page.on("console", (m) => {
-      if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) {
-        pageErrors.push(m.text());
-      }
-    });
+    browser = await launchChromium();
+    // Answers with an error status are expected (428, 403, 409); anything else is recorded.
+    ({ page, errors: pageErrors } = await newPage(browser, {
+      width: 1280,
+      height: 800,
+      timeoutMs: 10_000,
+    }));
   });
 
   afterAll(async () => {

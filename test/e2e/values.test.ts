@@ -1,12 +1,11 @@
-import { existsSync, mkdirSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type RunningStudio, startStudio } from "@cachify/studio";
-import { type Browser, chromium, type Locator, type Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { memcachedCommand, type RedisServer, rawCommand, startRedis } from "../harness/index.ts";
+import { launchChromium, newPage, requireWebBuild, shotsDir as shots } from "./support.ts";
 
 /**
  * The studio's working screens in Chromium: a 100k-key database in list and tree, the value
@@ -14,10 +13,6 @@ import { memcachedCommand, type RedisServer, rawCommand, startRedis } from "../h
  * refusing a request that skips it), and forced read-only. Screenshots of each screen, light and
  * dark, go to test-artifacts/e2e/.
  */
-
-const root = fileURLToPath(new URL("../../", import.meta.url));
-const shots = join(root, "test-artifacts", "e2e");
-const webDist = join(root, "apps", "web", "dist", "index.html");
 
 const P = "e2ev:";
 const BIG = 100_000;
@@ -31,7 +26,7 @@ describe("studio values, console and guardrails in Chromium", () => {
   let page: Page;
   let dataDir: string;
   const ids = { dev: "", big: "", prod: "", mc: "" };
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   const r = (...args: string[]) => rawCommand(redis.port, args);
 
   const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`) });
@@ -65,10 +60,7 @@ describe("studio values, console and guardrails in Chromium", () => {
     table.getByRole("row").filter({ has: page.getByRole("cell", { name: text, exact: true }) });
 
   beforeAll(async () => {
-    if (!existsSync(webDist)) {
-      throw new Error("apps/web/dist is missing: run `npm run build -w @cachify/web` first.");
-    }
-    mkdirSync(shots, { recursive: true });
+    requireWebBuild();
     dataDir = await mkdtemp(join(tmpdir(), "cachify-e2e-values-"));
 
     // A server of our own for the 100k keys (the shared one stays small) and its slow log.
@@ -106,29 +98,13 @@ describe("studio values, console and guardrails in Chromium", () => {
     ids.prod = profiles.create({ name: "orders prod", url: redis.url, environment: "prod" }).id;
     ids.mc = profiles.create({ name: "mc cache", url: memcached.url, environment: "staging" }).id;
 
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-background-networking",
-        "--disable-gpu",
-        "--disable-component-update",
-        "--no-first-run",
-      ],
-    });
-    const context = await browser.newContext({
-      viewport: { width: 1360, height: 820 },
-      colorScheme: "light",
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on("pageerror", (e) => pageErrors.push(e.message));
-    // Answers with an error status are expected (428, 403, 409); anything else is not.
-    page.on("console", (m) => {
-      if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) {
-        pageErrors.push(m.text());
-      }
-    });
+    browser = await launchChromium();
+    // Answers with an error status are expected (428, 403, 409); anything else is recorded.
+    ({ page, errors: pageErrors } = await newPage(browser, {
+      width: 1360,
+      height: 820,
+      timeoutMs: 15_000,
+    }));
     await page.goto(studio.url);
     await page.getByRole("navigation", { name: "Connections" }).waitFor();
   }, 120_000);

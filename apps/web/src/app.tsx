@@ -1,11 +1,17 @@
 import { type ReactNode, useState } from "react";
 import { useProfiles } from "./api/hooks.ts";
+import { useObservabilityLive } from "./api/observability-hooks.ts";
 import { AddConnectionDialog } from "./components/add-connection-dialog.tsx";
+import { AlertsScreen } from "./components/alerts/alerts-screen.tsx";
 import { ConnectionRail } from "./components/connection-rail.tsx";
 import { ConnectionView } from "./components/connection-view.tsx";
+import { DashboardView } from "./components/dashboard/dashboard-view.tsx";
 import { EmptyState } from "./components/empty-state.tsx";
 import { ErrorNotice } from "./components/error-notice.tsx";
 import { DatabaseIcon, PlusIcon } from "./components/icons.tsx";
+import { AlertToasts } from "./components/notifications/notification-center.tsx";
+import { CommandPalette } from "./components/palette/command-palette.tsx";
+import { SettingsScreen } from "./components/settings/settings-screen.tsx";
 import { navigate, useRoute } from "./lib/route.ts";
 
 export function App() {
@@ -14,9 +20,14 @@ export function App() {
   const [adding, setAdding] = useState(false);
   const active = profiles.data?.find((p) => p.id === route.profileId);
   const openAdd = () => setAdding(true);
+  useObservabilityLive();
 
   let main: ReactNode;
-  if (profiles.isPending) {
+  if (route.screen === "settings") {
+    main = <SettingsScreen />;
+  } else if (route.screen === "alerts") {
+    main = <AlertsScreen profiles={profiles.data ?? []} />;
+  } else if (profiles.isPending) {
     main = <p className="muted pad">Loading connections…</p>;
   } else if (profiles.isError) {
     main = (
@@ -49,6 +60,8 @@ export function App() {
     );
   } else if (active) {
     main = <ConnectionView key={active.id} profile={active} tab={route.tab} />;
+  } else if (!route.profileId) {
+    main = <DashboardView profiles={profiles.data} />;
   } else {
     main = (
       <EmptyState title={route.profileId ? "That connection is gone" : "Pick a connection"}>
@@ -67,6 +80,7 @@ export function App() {
         activeId={active?.id}
         tab={route.tab}
         onAdd={openAdd}
+        screen={route.screen ?? (route.profileId ? undefined : "overview")}
       />
       <main className="main">{main}</main>
       <AddConnectionDialog
@@ -74,6 +88,8 @@ export function App() {
         onClose={() => setAdding(false)}
         onCreated={(p) => navigate({ profileId: p.id, tab: "browser" })}
       />
+      <CommandPalette profiles={profiles.data ?? []} route={route} onAddConnection={openAdd} />
+      <AlertToasts />
     </div>
   );
 }

@@ -8,16 +8,27 @@ import type {
   ConfirmBody,
   ConsoleReply,
   EngineCapabilities,
+  ExecutionDetail,
+  ExecutionSummary,
   HistoryEvent,
   KeysPage,
   KeyValue,
   NewKeyInput,
   NewProfile,
+  NewTemplateInput,
+  PlanConfirmBody,
+  PlanPage,
   PolicyView,
   ProfileView,
+  RestoreResult,
+  RestoreSelection,
+  SavedWorkflowTemplate,
   ServerInfo,
   SlowlogEntry,
+  SnapshotInspect,
+  SnapshotView,
   ValueType,
+  WorkflowTemplate,
 } from "./types.ts";
 
 /** Every failure of an API call: the server's `{error}` body, or a client-side stand-in. */
@@ -277,3 +288,107 @@ export const api = {
 
 /** Paths of the member edit routes (docs/api.md, "Values"). */
 export const memberPath = (id: string, what: string) => `/api/profiles/${enc(id)}/${what}`;
+
+/** Workflows (docs/api.md, "Workflows"): templates, dry-run plans, executions and reruns. */
+export const workflowApi = {
+  templates: (signal?: AbortSignal) =>
+    request<{ templates: WorkflowTemplate[] }>("GET", "/api/workflows/templates", { signal }),
+
+  saveTemplate: (input: NewTemplateInput) =>
+    request<SavedWorkflowTemplate>("POST", "/api/workflows/templates", { body: input }),
+
+  editTemplate: (id: string, input: Omit<NewTemplateInput, "name">) =>
+    request<SavedWorkflowTemplate>("PUT", `/api/workflows/templates/${enc(id)}`, { body: input }),
+
+  removeTemplate: (id: string) =>
+    request<{ removed: true; name: string }>("DELETE", `/api/workflows/templates/${enc(id)}`),
+
+  /** A dry-run; `first-page` answers as soon as a page is in, while the count goes on. */
+  plan: (input: {
+    template: string;
+    profileId: string;
+    params?: Record<string, unknown>;
+    policy?: Record<string, unknown>;
+    wait?: "complete" | "first-page";
+    pageSize?: number;
+  }) => request<PlanPage>("POST", "/api/workflows/plans", { body: input }),
+
+  planPage: (planId: string, page: number, pageSize: number, signal?: AbortSignal) =>
+    request<PlanPage>("GET", `/api/workflows/plans/${enc(planId)}`, {
+      query: { page, pageSize },
+      signal,
+    }),
+
+  cancelPlan: (planId: string) =>
+    request<Omit<PlanPage, "page" | "pageSize" | "pages" | "items">>(
+      "POST",
+      `/api/workflows/plans/${enc(planId)}/cancel`,
+    ),
+
+  /** Without `confirm` the server answers 428 with what to type (PlanChallengeDetails). */
+  apply: (planId: string, confirm?: PlanConfirmBody) =>
+    request<ExecutionSummary>("POST", `/api/workflows/plans/${enc(planId)}/apply`, {
+      body: confirm ? { confirm } : {},
+    }),
+
+  executions: (
+    params: { profileId?: string; limit?: number; beforeId?: string },
+    signal?: AbortSignal,
+  ) =>
+    request<{ executions: ExecutionSummary[] }>("GET", "/api/workflows/executions", {
+      query: params,
+      signal,
+    }),
+
+  execution: (
+    id: string,
+    params: { attempts?: number; errorsOnly?: boolean } = {},
+    signal?: AbortSignal,
+  ) =>
+    request<ExecutionDetail>("GET", `/api/workflows/executions/${enc(id)}`, {
+      query: {
+        attempts: params.attempts,
+        errorsOnly: params.errorsOnly ? "true" : undefined,
+      },
+      signal,
+    }),
+
+  cancelExecution: (id: string) =>
+    request<ExecutionSummary>("POST", `/api/workflows/executions/${enc(id)}/cancel`),
+
+  /** A fresh dry-run with the execution's params (edits over them); it never runs by itself. */
+  rerun: (
+    id: string,
+    input: {
+      params?: Record<string, unknown>;
+      wait?: "complete" | "first-page";
+      pageSize?: number;
+    },
+  ) => request<PlanPage>("POST", `/api/workflows/executions/${enc(id)}/rerun`, { body: input }),
+};
+
+/** The rollback helper: snapshots (pre-images) and restores. Restores are guarded (428). */
+export const rollbackApi = {
+  snapshots: (
+    params: {
+      profileId?: string;
+      keyBase64?: string;
+      executionId?: string;
+      operationId?: string;
+      limit?: number;
+    },
+    signal?: AbortSignal,
+  ) =>
+    request<{ snapshots: SnapshotView[] }>("GET", "/api/rollback/snapshots", {
+      query: params,
+      signal,
+    }),
+
+  snapshot: (id: string, signal?: AbortSignal) =>
+    request<SnapshotInspect>("GET", `/api/rollback/snapshots/${enc(id)}`, { signal }),
+
+  restore: (selection: RestoreSelection, force: boolean, confirm?: ConfirmBody) =>
+    request<RestoreResult>("POST", "/api/rollback/restore", {
+      body: { ...selection, ...(force ? { force: true } : {}), ...(confirm ? { confirm } : {}) },
+    }),
+};

@@ -1,16 +1,18 @@
 import {
   type InfiniteData,
+  keepPreviousData,
   type QueryClient,
   useInfiniteQuery,
   useMutation,
   useQuery,
   useQueryClient,
 } from "@tanstack/react-query";
-import { ApiError, api } from "./client.ts";
+import { ApiError, api, rollbackApi, workflowApi } from "./client.ts";
 import type {
   CollectionItems,
   CollectionPage,
   CollectionType,
+  ExecutionSummary,
   HistoryEvent,
   KeyRow,
   KeysPage,
@@ -216,4 +218,99 @@ export function addLiveEvent(qc: QueryClient, event: HistoryEvent): void {
 
 export function retryPolicy(failureCount: number, error: unknown): boolean {
   return error instanceof ApiError && error.retryable && failureCount < 2;
+}
+
+// ---------- workflows and rollback ----------
+
+/** Query keys of the workflow and rollback screens. */
+export const wfk = {
+  templates: ["workflow-templates"] as const,
+  plan: (planId: string) => ["workflow-plan", planId] as const,
+  planPage: (planId: string, page: number, pageSize: number) =>
+    ["workflow-plan", planId, page, pageSize] as const,
+  executions: (profileId: string) => ["workflow-executions", profileId] as const,
+  execution: (id: string) => ["workflow-execution", id] as const,
+  snapshots: (profileId: string) => ["snapshots", profileId] as const,
+  snapshotList: (profileId: string, filter: string) => ["snapshots", profileId, filter] as const,
+  snapshot: (id: string) => ["snapshot", id] as const,
+};
+
+export function useWorkflowTemplates() {
+  return useQuery({
+    queryKey: wfk.templates,
+    queryFn: ({ signal }) => workflowApi.templates(signal).then((r) => r.templates),
+    staleTime: 30_000,
+  });
+}
+
+/** One page of a plan; polled while the dry-run still counts (pushed progress comes first). */
+export function usePlanPage(planId: string | undefined, page: number, pageSize: number) {
+  return useQuery({
+    queryKey: wfk.planPage(planId ?? "", page, pageSize),
+    queryFn: ({ signal }) => workflowApi.planPage(planId!, page, pageSize, signal),
+    enabled: planId !== undefined,
+    placeholderData: keepPreviousData,
+    staleTime: 60_000,
+    refetchInterval: (q) => (q.state.data?.status === "building" ? 1500 : false),
+  });
+}
+
+export const EXECUTIONS_PAGE = 50;
+
+export function useExecutions(profileId: string, enabled = true) {
+  return useInfiniteQuery<
+    { executions: ExecutionSummary[] },
+    ApiError,
+    InfiniteData<{ executions: ExecutionSummary[] }, string>,
+    readonly unknown[],
+    string
+  >({
+    queryKey: wfk.executions(profileId),
+    queryFn: ({ pageParam, signal }) =>
+      workflowApi.executions(
+        { profileId, limit: EXECUTIONS_PAGE, ...(pageParam ? { beforeId: pageParam } : {}) },
+        signal,
+      ),
+    initialPageParam: "",
+    getNextPageParam: (last) =>
+      last.executions.length < EXECUTIONS_PAGE ? undefined : last.executions.at(-1)?.executionId,
+    enabled,
+    staleTime: 5_000,
+    refetchInterval: (q) =>
+      q.state.data?.pages.some((p) => p.executions.some((e) => e.status === "running"))
+        ? 3000
+        : false,
+  });
+}
+
+export function useExecution(id: string | undefined, errorsOnly = false) {
+  return useQuery({
+    queryKey: [...wfk.execution(id ?? ""), errorsOnly],
+    queryFn: ({ signal }) => workflowApi.execution(id!, { attempts: 1000, errorsOnly }, signal),
+    enabled: id !== undefined,
+    staleTime: 2_000,
+    refetchInterval: (q) => (q.state.data?.status === "running" ? 2000 : false),
+  });
+}
+
+export function useSnapshots(
+  profileId: string,
+  filter: { keyBase64?: string; executionId?: string; operationId?: string },
+  limit = 500,
+) {
+  return useQuery({
+    queryKey: wfk.snapshotList(profileId, JSON.stringify({ ...filter, limit })),
+    queryFn: ({ signal }) =>
+      rollbackApi.snapshots({ profileId, ...filter, limit }, signal).then((r) => r.snapshots),
+    staleTime: 0,
+  });
+}
+
+export function useSnapshot(id: string | undefined) {
+  return useQuery({
+    queryKey: wfk.snapshot(id ?? ""),
+    queryFn: ({ signal }) => rollbackApi.snapshot(id!, signal),
+    enabled: id !== undefined,
+    staleTime: 0,
+  });
 }

@@ -1,6 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
 import { addLiveEvent } from "./hooks.ts";
+import { publishLive } from "./live-bus.ts";
 import type { HistoryEvent, LiveMessage } from "./types.ts";
 
 export type LiveStatus = "connecting" | "live" | "offline";
@@ -47,6 +48,7 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
           return;
         }
         if (isHistoryMessage(parsed)) addLiveEvent(qc, parsed.event);
+        publishLive(parsed);
       };
       socket.onclose = () => {
         socket = undefined;

@@ -1,9 +1,13 @@
+import { useHealthCards } from "../api/observability-hooks.ts";
 import type { ProfileView } from "../api/types.ts";
 import { ENV_LABEL, ENV_ORDER } from "../lib/format.ts";
 import { profileAddress } from "../lib/profile.ts";
-import { routeHref, type Tab } from "../lib/route.ts";
+import { routeHref, type Screen, type Tab } from "../lib/route.ts";
 import { type ThemeChoice, useTheme } from "../lib/theme.ts";
+import { HealthDot } from "./dashboard/health.tsx";
 import { PlusIcon } from "./icons.tsx";
+import { NotificationBell } from "./notifications/notification-center.tsx";
+import { openPalette } from "./palette/command-palette.tsx";
 import { ReadOnlyLock } from "./read-only-lock.tsx";
 
 export function ConnectionRail({
@@ -11,13 +15,19 @@ export function ConnectionRail({
   activeId,
   tab,
   onAdd,
+  screen,
 }: {
   profiles: ProfileView[] | undefined;
   activeId: string | undefined;
   tab: Tab;
   onAdd: () => void;
+  /** The global screen shown, if any (Overview, Alerts, Settings). */
+  screen?: Screen | undefined;
 }) {
   const [theme, setTheme] = useTheme();
+  const health = useHealthCards();
+  const cards = new Map((health.data?.profiles ?? []).map((c) => [c.profileId, c]));
+  const firing = (health.data?.profiles ?? []).reduce((n, c) => n + c.alerts.firing, 0);
   const groups = ENV_ORDER.map((env) => ({
     env,
     items: (profiles ?? [])
@@ -29,7 +39,36 @@ export function ConnectionRail({
     <nav className="rail" aria-label="Connections">
       <div className="rail-head">
         <span className="brand">Cachify Studio</span>
+        <NotificationBell />
       </div>
+      <button type="button" className="rail-search" onClick={openPalette}>
+        <span>Go to…</span>
+        <kbd>Ctrl K</kbd>
+      </button>
+      <ul className="rail-screens" aria-label="Screens">
+        {(
+          [
+            ["overview", "Overview"],
+            ["alerts", "Alerts"],
+            ["settings", "Settings"],
+          ] as [Screen, string][]
+        ).map(([s, label]) => (
+          <li key={s}>
+            <a
+              className="rail-item rail-screen"
+              href={routeHref({ tab: "browser", screen: s })}
+              aria-current={screen === s ? "page" : undefined}
+            >
+              <span className="rail-name">{label}</span>
+              {s === "alerts" && firing > 0 && (
+                <span className="rail-count" title={`${firing} alert(s) firing`}>
+                  {firing} firing
+                </span>
+              )}
+            </a>
+          </li>
+        ))}
+      </ul>
       <div className="rail-actions">
         <button type="button" className="btn btn-block" onClick={onAdd}>
           <PlusIcon />
@@ -53,6 +92,7 @@ export function ConnectionRail({
                     <span className="rail-swatch" aria-hidden="true" />
                     <span className="rail-name">{p.name}</span>
                     <ReadOnlyLock profile={p} />
+                    <HealthDot card={cards.get(p.id)} />
                   </a>
                 </li>
               ))}

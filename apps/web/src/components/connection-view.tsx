@@ -2,17 +2,21 @@ import { type KeyboardEvent, useRef, useState } from "react";
 import type { ProfileView } from "../api/types.ts";
 import { navigate, TABS, type Tab } from "../lib/route.ts";
 import { ConsoleView } from "./console-view.tsx";
+import { ConnectionDashboard } from "./dashboard/connection-dashboard.tsx";
 import { GuardProvider } from "./guard.tsx";
 import { HistoryView } from "./history-view.tsx";
 import { KeyBrowser } from "./key-browser.tsx";
 import { ServerInfoView } from "./server-info-view.tsx";
 import { ProdBar, TopBar } from "./top-bar.tsx";
+import { WorkflowsView } from "./workflows/workflows-view.tsx";
 
 const TAB_LABEL: Record<Tab, string> = {
   browser: "Browser",
   console: "Console",
   info: "Server info",
+  workflows: "Workflows",
   history: "History",
+  dashboard: "Dashboard",
 };
 
 /** One connection: prod bar, top bar, and its tabs. Visited tabs stay mounted to keep their state. */
@@ -77,6 +81,10 @@ export function ConnectionView({ profile, tab }: { profile: ProfileView; tab: Ta
                 <ConsoleView profile={profile} active={t === tab} />
               ) : t === "info" ? (
                 <ServerInfoView profile={profile} active={t === tab} />
+              ) : t === "workflows" ? (
+                <WorkflowsView profile={profile} active={t === tab} />
+              ) : t === "dashboard" ? (
+                <ConnectionDashboard profile={profile} active={t === tab} />
               ) : (
                 <HistoryView profile={profile} active={t === tab} />
               )}

@@ -5,6 +5,7 @@ import type { HistoryEvent, ProfileView } from "../api/types.ts";
 import { formatCount, formatDuration, formatTime } from "../lib/format.ts";
 import { EmptyState } from "./empty-state.tsx";
 import { ErrorNotice } from "./error-notice.tsx";
+import { RollbackDialog } from "./rollback/rollback-dialog.tsx";
 
 type Show = "all" | "changes" | "problems";
 
@@ -30,6 +31,7 @@ export function HistoryView({ profile, active }: { profile: ProfileView; active:
   const history = useHistory(profile.id);
   const live = useLiveStatus();
   const [show, setShow] = useState<Show>("all");
+  const [undo, setUndo] = useState<HistoryEvent | undefined>();
 
   const events = useMemo(
     () => (history.data ?? []).filter((e) => keep(e, show)).sort((a, b) => b.ts - a.ts),
@@ -105,6 +107,9 @@ export function HistoryView({ profile, active }: { profile: ProfileView; active:
                 <th scope="col" className="col-origin">
                   Origin
                 </th>
+                <th scope="col" className="col-undo">
+                  <span className="sr-only">Undo</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -139,11 +144,35 @@ export function HistoryView({ profile, active }: { profile: ProfileView; active:
                   </td>
                   <td className="num mono nowrap">{formatDuration(e.durationMs)}</td>
                   <td className="muted nowrap">{e.origin ?? e.source}</td>
+                  <td className="col-undo">
+                    {(e.snapshots ?? 0) > 0 && (
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        aria-label={`Undo ${e.kind} of ${keysText(e)}`}
+                        title={`${formatCount(e.snapshots ?? 0)} snapshot(s) saved before this change`}
+                        onClick={() => setUndo(e)}
+                      >
+                        Undo…
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
+      )}
+      {undo && (
+        <RollbackDialog
+          profile={profile}
+          scope={{
+            kind: "operation",
+            operationId: undo.id,
+            label: `${undo.kind} of ${keysText(undo)}`,
+          }}
+          onClose={() => setUndo(undefined)}
+        />
       )}
     </div>
   );

@@ -6,6 +6,7 @@ import type { KeyRow, KeysPage, ProfileView, ValueType } from "../api/types.ts";
 import { formatCount } from "../lib/format.ts";
 import { globMatcher } from "../lib/glob.ts";
 import { KeyTree, prefixPattern } from "../lib/key-tree.ts";
+import { useOpenKeyRequests } from "../lib/open-key.ts";
 import { readOnlyReason } from "../lib/profile.ts";
 import { ActionButton } from "./action-button.tsx";
 import { CreateKeyDialog } from "./create-key-dialog.tsx";
@@ -196,7 +197,15 @@ export function KeyBrowser({ profile, active }: { profile: ProfileView; active: 
 
   const onGoto = async (e: FormEvent) => {
     e.preventDefault();
-    const name = goto;
+    await openByName(goto);
+  };
+  // The command palette's "Open key" lands here: the same exact lookup as the field.
+  useOpenKeyRequests(profile.id, (name) => {
+    setGoto(name);
+    void openByName(name);
+  });
+
+  async function openByName(name: string) {
     if (name === "") return;
     setGotoState({ busy: true });
     try {
@@ -215,7 +224,7 @@ export function KeyBrowser({ profile, active }: { profile: ProfileView; active: 
     } catch (err) {
       setGotoState({ error: err });
     }
-  };
+  }
 
   const onCreated = (row: KeyRow) => {
     editLoadedKeys(

@@ -20,6 +20,7 @@ import { ErrorNotice } from "./error-notice.tsx";
 import { useGuardedMutation } from "./guard.tsx";
 import { LockIcon } from "./icons.tsx";
 import { RenameDialog, TtlDialog } from "./key-dialogs.tsx";
+import { RollbackDialog } from "./rollback/rollback-dialog.tsx";
 
 type View = "text" | "json" | "hex";
 const HEX_LIMIT = 64 * 1024;
@@ -72,7 +73,7 @@ export function ValuePanel({
   const qc = useQueryClient();
   const value = useKeyValue(profile.id, row.keyBase64);
   const titleId = useId();
-  const [dialog, setDialog] = useState<"rename" | "ttl" | undefined>();
+  const [dialog, setDialog] = useState<"rename" | "ttl" | "undo" | undefined>();
   const lock = readOnlyReason(profile);
   const current: KeyRow = value.data ? { ...row, type: value.data.type, ttl: value.data.ttl } : row;
   const missing = value.data && (value.data.ttl === -2 || value.data.type === "none");
@@ -134,6 +135,14 @@ export function ValuePanel({
           >
             Reload value
           </button>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => setDialog("undo")}
+            title="This key's snapshots: compare with now, restore one"
+          >
+            History / undo
+          </button>
         </div>
       </header>
       {lock && (
@@ -181,6 +190,13 @@ export function ValuePanel({
             );
             onSelect(renamed);
           }}
+        />
+      )}
+      {dialog === "undo" && (
+        <RollbackDialog
+          profile={profile}
+          scope={{ kind: "key", key: row.key, keyBase64: row.keyBase64 }}
+          onClose={() => setDialog(undefined)}
         />
       )}
       {dialog === "ttl" && (

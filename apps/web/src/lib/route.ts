@@ -1,12 +1,24 @@
 import { useEffect, useState } from "react";
 
 /** Where the window is, kept in the URL hash so a reload (or a link) lands in the same place. */
-export type Tab = "browser" | "console" | "info" | "history";
-export const TABS: readonly Tab[] = ["browser", "console", "info", "history"];
+export type Tab = "browser" | "console" | "info" | "workflows" | "history" | "dashboard";
+export const TABS: readonly Tab[] = [
+  "browser",
+  "console",
+  "info",
+  "workflows",
+  "history",
+  "dashboard",
+];
+
+/** The global screens (no connection): `#/overview`, `#/alerts`, `#/settings`. */
+export type Screen = "overview" | "alerts" | "settings";
+export const SCREENS: readonly Screen[] = ["overview", "alerts", "settings"];
 
 export interface Route {
   profileId?: string;
   tab: Tab;
+  screen?: Screen;
 }
 
 export function parseHash(hash: string): Route {
@@ -15,11 +27,13 @@ export function parseHash(hash: string): Route {
     const tab = TABS.includes(parts[2] as Tab) ? (parts[2] as Tab) : "browser";
     return { profileId: parts[1], tab };
   }
+  if (SCREENS.includes(parts[0] as Screen)) return { tab: "browser", screen: parts[0] as Screen };
   return { tab: "browser" };
 }
 
 export function routeHref(route: Route): string {
-  return route.profileId ? `#/c/${encodeURIComponent(route.profileId)}/${route.tab}` : "#/";
+  if (route.profileId) return `#/c/${encodeURIComponent(route.profileId)}/${route.tab}`;
+  return route.screen ? `#/${route.screen}` : "#/";
 }
 
 export function navigate(route: Route): void {

@@ -19,8 +19,20 @@ export function applyTheme(choice: ThemeChoice): void {
   else root.setAttribute("data-theme", choice);
 }
 
+/** Every mounted chooser (the rail's, the Settings screen's) follows a change made in another. */
+const themeListeners = new Set<(t: ThemeChoice) => void>();
+
 export function useTheme(): [ThemeChoice, (t: ThemeChoice) => void] {
-  const [theme, setTheme] = useState<ThemeChoice>(storedTheme);
+  const [theme, setLocalTheme] = useState<ThemeChoice>(storedTheme);
+  useEffect(() => {
+    themeListeners.add(setLocalTheme);
+    return () => {
+      themeListeners.delete(setLocalTheme);
+    };
+  }, []);
+  const setTheme = (t: ThemeChoice) => {
+    for (const l of themeListeners) l(t);
+  };
   useEffect(() => {
     applyTheme(theme);
     try {

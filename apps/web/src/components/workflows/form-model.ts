@@ -1,0 +1,216 @@
+import type { ParamDescriptor } from "../../api/types.ts";
+import {
+  detectFormat,
+  entriesToJsonLines,
+  parseEntries,
+  type WarmupEntry,
+} from "./parse-entries.ts";
+
+/**
+ * A template form's state: every param as the user typed it (text), the warm-up entries' source,
+ * and the few policy settings the form offers. Converted to the API's params on send; the server
+ * validates and its message is shown next to the field it names.
+ */
+export interface EntriesState {
+  /** typed: the text box; upload: a file picked in the browser; path: a file on the studio's machine; kept: a rerun keeps the original entries. */
+  source: "typed" | "upload" | "path" | "kept";
+  text: string;
+  fileName?: string;
+  /** What "kept" stands for ("<12 inline entries>"). */
+  keptNote?: string;
+}
+
+export interface FormState {
+  params: Record<string, string>;
+  entries: EntriesState;
+  policy: Record<string, string>;
+}
+
+export const POLICY_FIELDS: readonly {
+  name: string;
+  label: string;
+  hint: string;
+  kind: "integer" | "enum";
+  values?: readonly { value: string; label: string }[];
+}[] = [
+  {
+    name: "batchSize",
+    label: "Batch size",
+    hint: "keys per batch (1 to 10,000; default 1,000)",
+    kind: "integer",
+  },
+  {
+    name: "maxOpsPerSecond",
+    label: "Max keys per second",
+    hint: "throttle (empty: as fast as the server answers)",
+    kind: "integer",
+  },
+  {
+    name: "stepTimeoutMs",
+    label: "Batch timeout (ms)",
+    hint: "each batch attempt (default: the profile's timeout)",
+    kind: "integer",
+  },
+  {
+    name: "retry.maxAttempts",
+    label: "Attempts per batch",
+    hint: "1 = no retry (default: the profile's retry)",
+    kind: "integer",
+  },
+  {
+    name: "onAbort",
+    label: "When aborted",
+    hint: "what happens when an abort rule trips",
+    kind: "enum",
+    values: [
+      { value: "stop", label: "stop where it is" },
+      { value: "stopAndRollback", label: "stop and roll back" },
+    ],
+  },
+];
+
+const WARMUP_SOURCE_PARAMS = new Set(["entries", "file", "format"]);
+
+/** Params the generic field list shows (the warm-up source has its own control). */
+export function plainParams(descriptors: readonly ParamDescriptor[]): ParamDescriptor[] {
+  return descriptors.filter((d) => !WARMUP_SOURCE_PARAMS.has(d.name));
+}
+
+export function isWarmup(descriptors: readonly ParamDescriptor[]): boolean {
+  return descriptors.some((d) => d.name === "entries");
+}
+
+function text(v: unknown): string {
+  if (v === undefined || v === null) return "";
+  return typeof v === "string" ? v : String(v);
+}
+
+/** Form state from params (a saved preset's, or an execution's for "rerun with edits"). */
+export function formFromParams(
+  descriptors: readonly ParamDescriptor[],
+  params: Record<string, unknown> = {},
+  policy: Record<string, unknown> = {},
+): FormState {
+  const out: FormState = {
+    params: {},
+    entries: { source: "typed", text: "" },
+    policy: {},
+  };
+  for (const d of plainParams(descriptors)) {
+    const v = params[d.name] ?? d.aliases?.map((a) => params[a]).find((x) => x !== undefined);
+    out.params[d.name] = text(v);
+  }
+  if (isWarmup(descriptors)) {
+    if (typeof params.file === "string") {
+      out.entries = { source: "path", text: params.file };
+      if (typeof params.format === "string") out.params.format = params.format;
+    } else if (Array.isArray(params.entries)) {
+      out.entries = { source: "typed", text: entriesToJsonLines(params.entries as WarmupEntry[]) };
+    } else if (typeof params.entries === "string") {
+      out.entries = { source: "kept", text: "", keptNote: params.entries };
+    }
+  }
+  const flat = flatten(policy);
+  for (const f of POLICY_FIELDS) out.policy[f.name] = text(flat[f.name]);
+  return out;
+}
+
+function flatten(o: Record<string, unknown>, prefix = ""): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    const name = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === "object" && v !== null && !Array.isArray(v))
+      Object.assign(out, flatten(v as Record<string, unknown>, name));
+    else out[name] = v;
+  }
+  return out;
+}
+
+/** "600" → 600; anything that is not a plain number stays text so the server can say why. */
+function numeric(v: string): number | string {
+  const t = v.trim();
+  return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : t;
+}
+
+export interface BuiltParams {
+  params: Record<string, unknown>;
+  /** Client-side problems (unreadable entries) by field; nothing is sent while there are any. */
+  problems: Record<string, string>;
+  entryCount?: number;
+}
+
+/** The params to send. Empty fields are left out (the template's default applies). */
+export function paramsFromForm(
+  descriptors: readonly ParamDescriptor[],
+  form: FormState,
+): BuiltParams {
+  const params: Record<string, unknown> = {};
+  const problems: Record<string, string> = {};
+  let entryCount: number | undefined;
+  for (const d of plainParams(descriptors)) {
+    const v = form.params[d.name] ?? "";
+    if (v.trim() === "") continue;
+    params[d.name] = d.type === "integer" || d.type === "number" ? numeric(v) : v;
+  }
+  if (isWarmup(descriptors)) {
+    const e = form.entries;
+    if (e.source === "path") {
+      if (e.text.trim() !== "") params.file = e.text.trim();
+      const format = form.params.format ?? "";
+      if (format) params.format = format;
+    } else if (e.source === "typed" || e.source === "upload") {
+      if (e.text.trim() !== "") {
+        const parsed = parseEntries(e.text, detectFormat(e.text, e.fileName));
+        entryCount = parsed.entries.length;
+        if (parsed.errors.length > 0) problems.entries = parsed.errors.join(" ");
+        else if (parsed.tooMany)
+          problems.entries =
+            "More than 10,000 entries: inline entries stop there. Put the file on the studio's machine and give its path instead.";
+        else params.entries = parsed.entries;
+      }
+    }
+  }
+  return { params, problems, ...(entryCount !== undefined ? { entryCount } : {}) };
+}
+
+export function policyFromForm(form: FormState): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of POLICY_FIELDS) {
+    const v = (form.policy[f.name] ?? "").trim();
+    if (v !== "") out[f.name] = f.kind === "integer" ? numeric(v) : v;
+  }
+  return out;
+}
+
+/**
+ * Which field a server validation message is about: "Param ttlSeconds of ttl-normalize must
+ * be...", "needs the param pattern", "entry 3 of param entries", "Policy batchSize must be...".
+ */
+export function fieldOfError(message: string): string | undefined {
+  if (
+    /param entries|needs its entries|inline entries|^entry \d+|^line \d+|^CSV line/i.test(message)
+  )
+    return "entries";
+  const param =
+    /^Param (\w+)/.exec(message) ??
+    /needs the param (\w+)/.exec(message) ??
+    /has no param "(\w+)"/.exec(message);
+  if (param) return param[1] === "file" || param[1] === "format" ? "entries" : param[1];
+  const policy =
+    /^Policy ([\w.]+)/.exec(message) ?? /Unknown policy setting "([\w.]+)"/.exec(message);
+  if (policy) return `policy.${policy[1]}`;
+  if (/\bfile\b/i.test(message) && /warm|read|open|path|exist/i.test(message)) return "entries";
+  return undefined;
+}
+
+/** Params changed between the original run and the edited form: what the rerun will change. */
+export function paramsChanges(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): { param: string; from: unknown; to: unknown }[] {
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  return names
+    .filter((n) => !same(before[n], after[n]))
+    .map((n) => ({ param: n, from: before[n], to: after[n] }));
+}
