@@ -573,9 +573,12 @@ describe("observability screens in Chromium", () => {
           .getByRole("heading", { level: 1, name: new RegExp(name) })
           .first()
           .waitFor();
-        expect(
-          await page.getByRole("tab", { name: tab, exact: true }).getAttribute("aria-selected"),
-        ).toBe("true");
+        // The heading can come a frame before the tab strip updates: wait for the selection.
+        await expect
+          .poll(() =>
+            page.getByRole("tab", { name: tab, exact: true }).getAttribute("aria-selected"),
+          )
+          .toBe("true");
       }
     }
 
@@ -584,9 +587,9 @@ describe("observability screens in Chromium", () => {
     await page.getByRole("heading", { level: 1, name: "orders cache" }).waitFor();
     await runPalette("orders:2", 'Open key "orders:2" in orders cache');
     await page.getByRole("region", { name: "orders:2", exact: true }).waitFor();
-    expect(await page.getByRole("tab", { name: "Browser" }).getAttribute("aria-selected")).toBe(
-      "true",
-    );
+    await expect
+      .poll(() => page.getByRole("tab", { name: "Browser" }).getAttribute("aria-selected"))
+      .toBe("true");
   });
 
   it("logged no errors in the page", () => {
