@@ -201,7 +201,16 @@ export async function benchTtlNormalize(redis: RedisServer, keys: number): Promi
   }
 }
 
-/** B5: warm-up from a JSON-lines file. */
+/** Server-side cost of the SETs since the last CONFIG RESETSTAT: µs per call and CPU used. */
+async function setCost(raw: Redis): Promise<{ usecPerCall: number; calls: number }> {
+  const info = await raw.info("commandstats");
+  const m = /cmdstat_set:calls=(\d+),usec=(\d+)/.exec(info);
+  return m
+    ? { calls: Number(m[1]), usecPerCall: Number(m[2]) / Number(m[1]) }
+    : { calls: 0, usecPerCall: 0 };
+}
+
+/** B5: warm-up from a JSON-lines file, vs parse + pipelined SET EX with ioredis. */
 export async function benchWarmup(redis: RedisServer, keys: number): Promise<BenchResult> {
   const raw = new Redis({ host: redis.host, port: redis.port });
   const { app, cleanup } = benchApp();
@@ -213,29 +222,40 @@ export async function benchWarmup(redis: RedisServer, keys: number): Promise<Ben
     writeFileSync(file, `${lines.join("\n")}\n`);
     lines.length = 0;
     const profile = app.profiles.create({ name: "b5", url: redis.url });
-    await raw.flushdb();
-    // Baseline: parse the file and pipeline SET EX, 1,000 per pipeline.
     const { readFileSync } = await import("node:fs");
-    let t = performance.now();
-    const text = readFileSync(file, "utf8");
-    let p = raw.pipeline();
-    let n = 0;
-    for (const line of text.split("\n")) {
-      if (!line) continue;
-      const e = JSON.parse(line) as { key: string; value: string; ttlSeconds: number };
-      p.set(e.key, e.value, "EX", e.ttlSeconds);
-      if (++n % 1000 === 0) {
-        await p.exec();
-        p = raw.pipeline();
+    // Two interleaved rounds, best of each: the machine is shared and noisy.
+    let base = Number.POSITIVE_INFINITY;
+    let best: { ms: number; r: Awaited<ReturnType<typeof planAndApply>>; usec: number } | undefined;
+    for (let round = 0; round < 2; round++) {
+      await raw.flushdb();
+      // Baseline: parse the file and pipeline SET EX, 1,000 per pipeline.
+      let t = performance.now();
+      const text = readFileSync(file, "utf8");
+      let p = raw.pipeline();
+      let n = 0;
+      for (const line of text.split("\n")) {
+        if (!line) continue;
+        const e = JSON.parse(line) as { key: string; value: string; ttlSeconds: number };
+        p.set(e.key, e.value, "EX", e.ttlSeconds);
+        if (++n % 1000 === 0) {
+          await p.exec();
+          p = raw.pipeline();
+        }
       }
+      await p.exec();
+      base = Math.min(base, performance.now() - t);
+      await raw.flushdb();
+      await raw.config("RESETSTAT");
+      t = performance.now();
+      const r = await planAndApply(app, profile, "warmup-set", { file, condition: "always" });
+      const ms = performance.now() - t;
+      if ((await raw.dbsize()) !== keys) throw new Error("B5: not every key written");
+      const cost = await setCost(raw);
+      if (cost.calls !== keys) throw new Error(`B5: ${cost.calls} SETs for ${keys} entries`);
+      if (!best || ms < best.ms) best = { ms, r, usec: cost.usecPerCall };
     }
-    await p.exec();
-    const base = performance.now() - t;
-    await raw.flushdb();
-    t = performance.now();
-    const r = await planAndApply(app, profile, "warmup-set", { file, condition: "always" });
-    const ours = performance.now() - t;
-    if ((await raw.dbsize()) !== keys) throw new Error("B5: not every key written");
+    if (!best) throw new Error("B5: no run");
+    const { ms: ours, r, usec } = best;
     const keysPerSec = (keys / ours) * 1000;
     return {
       id: "B5",
@@ -245,7 +265,7 @@ export async function benchWarmup(redis: RedisServer, keys: number): Promise<Ben
       ratio: base / ours,
       target: "≥ 400k keys/s",
       pass: keysPerSec >= 400_000,
-      note: `ours = dry-run ${secs(r.planMs)} (parse, de-dup, store keys and values) + apply ${secs(r.applyMs)} (${rate(keys, r.applyMs)}); baseline = parse + pipelined SET EX with ioredis (no dry-run); ratio = baseline time / ours`,
+      note: `ours = dry-run ${secs(r.planMs)} (JSON lines read from bytes, de-dup, keys and values stored once) + apply ${secs(r.applyMs)} (${rate(keys, r.applyMs)}; SET EX per key as raw RESP, pipelined, 4 batches in flight); the server spent ${usec.toFixed(2)} µs per SET (INFO commandstats), so the server alone allows at most ${Math.round(1e6 / usec).toLocaleString("en-US")} keys/s; baseline = parse + pipelined SET EX with ioredis (no dry-run); ratio = baseline time / ours; best of 2 interleaved rounds`,
     };
   } finally {
     rmSync(file, { force: true });

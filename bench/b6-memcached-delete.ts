@@ -40,20 +40,29 @@ export async function benchMemcachedDelete(
 ): Promise<BenchResult> {
   const { app, cleanup } = benchApp();
   try {
-    await exchange(mc.port, "flush_all\r\n", "OK\r\n");
-    await load(mc.port, keys);
-    let t = performance.now();
-    await exchange(mc.port, "lru_crawler metadump all\r\n", "END\r\n");
-    const base = performance.now() - t;
     const profile = app.profiles.create({ name: "b6", url: mc.url });
-    t = performance.now();
-    const r = await planAndApply(app, profile, "delete-by-pattern", { pattern: "user:*" });
-    const ours = performance.now() - t;
-    // metadump is best effort (engine-facts: right after a load of 1M it listed 999,923): a few
-    // keys the listing missed may stay, and a second run would take them.
-    if (r.execution.applied < keys * 0.99) {
-      throw new Error(`B6: deleted ${r.execution.applied} of ${keys}`);
+    // Three interleaved rounds, best of each (as B3): the machine is shared and noisy, and a
+    // metadump of 100k keys takes only about 60 ms.
+    let base = Number.POSITIVE_INFINITY;
+    let best: { ms: number; r: Awaited<ReturnType<typeof planAndApply>> } | undefined;
+    for (let round = 0; round < 3; round++) {
+      await exchange(mc.port, "flush_all\r\n", "OK\r\n");
+      await load(mc.port, keys);
+      let t = performance.now();
+      await exchange(mc.port, "lru_crawler metadump all\r\n", "END\r\n");
+      base = Math.min(base, performance.now() - t);
+      t = performance.now();
+      const r = await planAndApply(app, profile, "delete-by-pattern", { pattern: "user:*" });
+      const ms = performance.now() - t;
+      // metadump is best effort (engine-facts: right after a load of 1M it listed 999,923): a few
+      // keys the listing missed may stay, and a second run would take them.
+      if (r.execution.applied < keys * 0.99) {
+        throw new Error(`B6: deleted ${r.execution.applied} of ${keys}`);
+      }
+      if (!best || ms < best.ms) best = { ms, r };
     }
+    if (!best) throw new Error("B6: no run");
+    const { ms: ours, r } = best;
     return {
       id: "B6",
       what: `Memcached delete by pattern, ${keys.toLocaleString("en-US")} keys`,
@@ -62,7 +71,7 @@ export async function benchMemcachedDelete(
       ratio: ours / base,
       target: "≤ 3 × metadump time",
       pass: ours / base <= 3,
-      note: `${(keys - r.execution.applied).toLocaleString("en-US")} keys not listed by the best-effort metadump were left; ours = dry-run ${secs(r.planMs)} (metadump, filter, store ${r.plan.matched.toLocaleString("en-US")} keys with the server that listed each) + apply ${secs(r.applyMs)} (pipelined md per server); baseline = one raw lru_crawler metadump all read to END`,
+      note: `${(keys - r.execution.applied).toLocaleString("en-US")} keys not listed by the best-effort metadump were left; ours = dry-run ${secs(r.planMs)} (metadump read as bytes, pages handed to the planner while the dump goes on, filter, store ${r.plan.matched.toLocaleString("en-US")} keys with the server that listed each) + apply ${secs(r.applyMs)} (one quiet run of md <key> q per batch and server, ended by mn: only misses and errors answered); baseline = one raw lru_crawler metadump all read to END; best of 3 interleaved rounds`,
     };
   } finally {
     await cleanup();

@@ -95,21 +95,46 @@ export class SqlitePlanRepository implements PlanRepository {
     let pending: PlanItem[] = [];
     let chunk = 0;
     let written = 0;
+    type Row = { planId: string; chunk: number; count: number; items: Uint8Array };
+    const rowOf = (part: readonly PlanItem[]): Row => ({
+      planId,
+      chunk: chunk++,
+      count: part.length,
+      items: encodeChunk(part),
+    });
+    const insert = (rows: Row[]) => {
+      if (rows.length === 0) return;
+      this.#insertChunks(rows);
+      for (const r of rows) written += r.count;
+    };
     const write = (final: boolean) => {
-      const rows: { planId: string; chunk: number; count: number; items: Uint8Array }[] = [];
+      const rows: Row[] = [];
       while (pending.length >= CHUNK_ITEMS || (final && pending.length > 0)) {
-        const part = pending.length > CHUNK_ITEMS ? pending.slice(0, CHUNK_ITEMS) : pending;
+        rows.push(rowOf(pending.length > CHUNK_ITEMS ? pending.slice(0, CHUNK_ITEMS) : pending));
         pending = pending.length > CHUNK_ITEMS ? pending.slice(CHUNK_ITEMS) : [];
-        rows.push({ planId, chunk, count: part.length, items: encodeChunk(part) });
-        chunk++;
-        written += part.length;
       }
-      if (rows.length > 0) this.#insertChunks(rows);
+      insert(rows);
     };
     return {
       append(items) {
-        for (const it of items) pending.push(it);
-        if (pending.length >= CHUNK_ITEMS) write(false);
+        // Full chunks straight from `items` (a page of 10,000 keys is not copied item by item);
+        // only the start that completes the pending chunk and the tail are held back.
+        const rows: Row[] = [];
+        let from = 0;
+        if (pending.length > 0) {
+          const need = Math.min(CHUNK_ITEMS - pending.length, items.length);
+          for (let i = 0; i < need; i++) pending.push(items[i]!);
+          from = need;
+          if (pending.length === CHUNK_ITEMS) {
+            rows.push(rowOf(pending));
+            pending = [];
+          }
+        }
+        for (; items.length - from >= CHUNK_ITEMS; from += CHUNK_ITEMS) {
+          rows.push(rowOf(items.slice(from, from + CHUNK_ITEMS)));
+        }
+        for (let i = from; i < items.length; i++) pending.push(items[i]!);
+        insert(rows);
       },
       flush() {
         write(true);

@@ -70,16 +70,16 @@ export function batchOp(spec: WorkflowSpec, plan: PlanRecord, items: PlanItem[])
         condition: conditionFor(spec.params.mode),
         ...(nodes ? { nodes } : {}),
       };
-    case "warmup-set":
+    case "warmup-set": {
+      // Plan items carry key, value and TTL already: passed as they are (a million-key warm-up
+      // would otherwise copy a million objects); an item without a value writes an empty one.
+      for (const i of items) i.value ??= new Uint8Array();
       return {
         kind: "setBatch",
         condition: spec.params.condition,
-        items: items.map((i) => ({
-          key: i.key,
-          value: i.value ?? new Uint8Array(),
-          ...(i.ttlSeconds !== undefined ? { ttlSeconds: i.ttlSeconds } : {}),
-        })),
+        items: items as { key: Uint8Array; value: Uint8Array; ttlSeconds?: number }[],
       };
+    }
   }
 }
 

@@ -163,14 +163,18 @@ export class PlanBuilder {
     this.seen.reserve(limit !== undefined ? Math.min(limit, this.expected) : this.expected);
   }
 
+  private lastNode: { address: string; index: number } | undefined;
   private nodeOf(address: string | undefined): number | undefined {
     if (address === undefined) return undefined;
+    // Pages list long runs of keys from the same server.
+    if (this.lastNode?.address === address) return this.lastNode.index;
     let i = this.nodeIndex.get(address);
     if (i === undefined) {
       i = this.nodes.length;
       this.nodes.push(address);
       this.nodeIndex.set(address, i);
     }
+    this.lastNode = { address, index: i };
     return i;
   }
 
@@ -238,6 +242,7 @@ export class PlanBuilder {
   private async buildWarmup(spec: Extract<WorkflowSpec, { builtin: "warmup-set" }>): Promise<void> {
     const memcached = this.input.profile.engine === "memcached";
     const cond = spec.params.condition;
+    const defaultTtl = spec.params.ttlSeconds;
     let position = 0;
     await readWarmupEntries(
       spec.params,
@@ -259,12 +264,9 @@ export class PlanBuilder {
             this.duplicates++;
             continue;
           }
-          const ttl = e.ttlSeconds ?? spec.params.ttlSeconds;
-          fresh.push({
-            key: e.key,
-            value: e.value,
-            ...(ttl !== undefined ? { ttlSeconds: ttl } : {}),
-          });
+          // The entry is the plan item (a WarmupEntry is one): no copy per entry.
+          if (e.ttlSeconds === undefined && defaultTtl !== undefined) e.ttlSeconds = defaultTtl;
+          fresh.push(e);
         }
         if (cond === "always") {
           // Every entry is written: whether it exists is shown live on each preview page.
@@ -289,6 +291,8 @@ export class PlanBuilder {
         this.input.onProgress({ scanned: this.scanned, matched: this.matched });
       },
       this.input.signal,
+      // Sized once for the whole file: no copies of a growing set, and a table that fits it.
+      (n) => this.seen.reserve(Math.ceil(n * 1.05)),
     );
   }
 }

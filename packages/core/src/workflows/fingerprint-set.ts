@@ -26,23 +26,29 @@ export function keyHash32(key: Uint8Array): number {
   return keyHash64(key)[0];
 }
 
+/** A grown set is at most this full; a reserved one starts at about RESERVE_LOAD at its size. */
+const MAX_LOAD = 0.92;
+const RESERVE_LOAD = 0.88;
+
 /**
  * A set of 64-bit key fingerprints in one typed array (open addressing, linear probing, both
- * halves of a fingerprint side by side so a probe touches one cache line): 8 bytes per slot, at
- * most 70% full, so a million keys take about 16 MB and ten million about 134-268 MB, with no key
- * kept. Two different keys share a fingerprint with odds of about n²/2⁶⁵ (below one in 300,000
- * for ten million keys); the plan would then leave the second key out, never add one.
+ * halves of a fingerprint side by side so a probe touches one cache line): 8 bytes per slot. The
+ * table is sized to the count, not to a power of two: a listing that knows its size (`reserve`,
+ * from DBSIZE) gets about n / 0.88 slots, so ten million keys take about 95 MB, with no key kept.
+ * Two different keys share a fingerprint with odds of about n²/2⁶⁵ (below one in 300,000 for ten
+ * million keys); the plan would then leave the second key out, never add one.
  */
 export class FingerprintSet {
   private slots: Uint32Array;
-  private mask: number;
+  private cap: number;
+  /** The set grows when it would hold more than this. */
+  private limit: number;
   size = 0;
 
   constructor(initialCapacity = 1 << 16) {
-    let cap = 1 << 4;
-    while (cap < initialCapacity) cap <<= 1;
-    this.slots = new Uint32Array(cap * 2);
-    this.mask = cap - 1;
+    this.cap = Math.max(16, Math.ceil(initialCapacity));
+    this.slots = new Uint32Array(this.cap * 2);
+    this.limit = Math.floor(this.cap * MAX_LOAD);
   }
 
   /** Adds the key's fingerprint; false when it was already there. */
@@ -67,14 +73,15 @@ export class FingerprintSet {
     const a = h1 >>> 0;
     let b = h2 >>> 0;
     if (a === 0 && b === 0) b = 1; // 0,0 marks an empty slot
-    if ((this.size + 1) * 10 > (this.mask + 1) * 7) this.grow();
+    if (this.size >= this.limit) this.grow(this.cap * 2);
     return this.insert(a, b);
   }
 
   private insert(a: number, b: number): boolean {
     const slots = this.slots;
-    const mask = this.mask;
-    let i = (a ^ Math.imul(b, 0x9e3779b1)) & mask;
+    const cap = this.cap;
+    // The slot from the high bits of a mixed 32-bit word (any table size, no modulo).
+    let i = Math.floor((((a ^ Math.imul(b, 0x9e3779b1)) >>> 0) * cap) / 0x1_0000_0000);
     for (;;) {
       const j = i << 1;
       const h = slots[j]!;
@@ -86,7 +93,7 @@ export class FingerprintSet {
         return true;
       }
       if (h === a && l === b) return false;
-      i = (i + 1) & mask;
+      if (++i === cap) i = 0;
     }
   }
 
@@ -95,17 +102,15 @@ export class FingerprintSet {
    * millions is not copied while it grows (the old and the new table would both be held).
    */
   reserve(n: number): void {
-    let cap = this.mask + 1;
-    while (n * 10 > cap * 7) cap *= 2;
-    if (cap > this.mask + 1) this.grow(cap);
+    if (n <= this.limit) return;
+    this.grow(Math.ceil(n / RESERVE_LOAD));
   }
 
-  private grow(to?: number): void {
+  private grow(to: number): void {
     const old = this.slots;
-    // Quadruple while small (fewer rehashes on the way to millions), double once large.
-    const cap = to ?? (this.mask + 1) * (this.mask < 1 << 22 ? 4 : 2);
-    this.slots = new Uint32Array(cap * 2);
-    this.mask = cap - 1;
+    this.cap = to;
+    this.slots = new Uint32Array(to * 2);
+    this.limit = Math.floor(to * MAX_LOAD);
     this.size = 0;
     for (let j = 0; j < old.length; j += 2) {
       if (old[j] !== 0 || old[j + 1] !== 0) this.insert(old[j]!, old[j + 1]!);

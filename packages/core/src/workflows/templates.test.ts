@@ -143,7 +143,8 @@ describe("fingerprint set and params diff", () => {
     const r = new FingerprintSet(16);
     r.add(enc.encode("k:0"));
     r.reserve(100_000);
-    expect(r.bytes).toBeGreaterThanOrEqual((100_000 / 0.7) * 8);
+    expect(r.bytes).toBeGreaterThanOrEqual((100_000 / 0.92) * 8);
+    expect(r.bytes).toBeLessThanOrEqual((100_000 / 0.85) * 8);
     expect(r.add(enc.encode("k:0"))).toBe(false);
     expect(r.add(enc.encode("k:1"))).toBe(true);
   });

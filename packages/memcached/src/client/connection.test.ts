@@ -6,9 +6,11 @@ import type { MetaReply, Reply } from "./replies.ts";
 import { ReplyReader } from "./reply-reader.ts";
 import {
   metaDelete,
+  metaDeleteQuiet,
   metaGet,
   metaNoop,
   metaSet,
+  metaSetQuiet,
   statsRequest,
   versionRequest,
 } from "./requests.ts";
@@ -71,6 +73,82 @@ describe("MemcachedConnection against memcached", () => {
       Array.from({ length: 1000 }, (_, i) => metaDelete(k(`p${i}`))),
     );
     expect(deleted.every((r) => meta(r).status === "HD")).toBe(true);
+  });
+
+  it("quiet runs: one reply entry for thousands of commands, only what was not suppressed", async () => {
+    const keys = Array.from({ length: 3000 }, (_, i) => k(`q${i}`));
+    const value = (i: number) => new TextEncoder().encode(`v${i}`);
+    // ms q: HD suppressed; mode E (add) answers NS for a key that exists.
+    const set = await conn.request(
+      metaSetQuiet(keys.map((key, i) => ({ key, value: value(i), flags: ["T60", "F0"] }))),
+    );
+    expect(set).toEqual({ kind: "quiet", replies: [] });
+    const add = await conn.request(
+      metaSetQuiet(keys.slice(0, 3).map((key) => ({ key, value: value(9), flags: ["ME"] }))),
+    );
+    expect(add.kind === "quiet" && add.replies.map((r) => r.kind === "meta" && r.status)).toEqual([
+      "NS",
+      "NS",
+      "NS",
+    ]);
+    // Requests before and after a quiet run keep their own replies.
+    const [before, run, after] = await conn.pipeline([
+      metaGet(keys[5]!, ["v"]),
+      metaDeleteQuiet([...keys.slice(0, 2000), k("q-missing-1"), k("q-missing-2")]),
+      metaGet(keys[2500]!, ["v"]),
+    ]);
+    expect(new TextDecoder().decode(meta(before).value)).toBe("v5");
+    expect(run).toEqual({
+      kind: "quiet",
+      replies: [
+        { kind: "meta", status: "NF", flags: {} },
+        { kind: "meta", status: "NF", flags: {} },
+      ],
+    });
+    expect(new TextDecoder().decode(meta(after).value)).toBe("v2500");
+    expect(meta(await conn.request(metaGet(keys[1999]!, ["v"]))).status).toBe("EN");
+    await conn.request(metaDeleteQuiet(keys.slice(2000)));
+  });
+
+  it("quiet runs: a server error is returned in the run; a client error resets the connection", async () => {
+    const c = new MemcachedConnection({
+      host: server.host,
+      port: server.port,
+      connectTimeoutMs: 2000,
+    });
+    const big = new Uint8Array(2 * 1024 * 1024);
+    const run = await c.request(
+      metaSetQuiet([
+        { key: k("qe1"), value: new TextEncoder().encode("a"), flags: [] },
+        { key: k("qe-big"), value: big, flags: [] },
+        { key: k("qe2"), value: new TextEncoder().encode("b"), flags: [] },
+      ]),
+    );
+    expect(run.kind === "quiet" && run.replies).toEqual([
+      expect.objectContaining({ kind: "error", type: "SERVER_ERROR" }),
+    ]);
+    expect(new TextDecoder().decode(meta(await c.request(metaGet(k("qe2"), ["v"]))).value)).toBe(
+      "b",
+    );
+    // A command line the server cannot read: the connection starts over, the run fails.
+    const broken = {
+      bytes: Buffer.from(`md ${prefix}qe1 q\r\nmd${" x".repeat(200)} q\r\nmn\r\n`),
+      shape: "quiet" as const,
+    };
+    await expect(c.request(broken)).rejects.toMatchObject({ code: "connection" });
+    expect(c.isOpen).toBe(false);
+    expect(meta(await c.request(metaNoop())).status).toBe("MN");
+    await c.close();
+  });
+
+  it("quiet runs check every key before anything is written", () => {
+    expect(() => metaDeleteQuiet([k("fine"), k("not fine")])).toThrow(/contains a space/);
+    expect(() => metaSetQuiet([{ key: k("line\r\nmn"), value: k("v"), flags: [] }])).toThrow(
+      /control character/,
+    );
+    expect(() => metaSetQuiet([{ key: k("ok"), value: k("v"), flags: ["T1 q"] }])).toThrow(
+      /bad meta flag/,
+    );
   });
 
   it("reads a 1,000,000-byte value that arrives in many chunks", async () => {

@@ -8,7 +8,7 @@ import {
   protocolError,
   socketReason,
 } from "./engine-errors.ts";
-import { ProtocolError, type Reply } from "./replies.ts";
+import { type ErrorReply, type MetaReply, ProtocolError, type Reply } from "./replies.ts";
 import { ReplyReader } from "./reply-reader.ts";
 import type { Request } from "./requests.ts";
 
@@ -22,6 +22,8 @@ interface Pending {
   request: Request;
   resolve(reply: Reply): void;
   reject(error: unknown): void;
+  /** A quiet run (shape "quiet"): the replies read so far, before its MN. */
+  collected?: (MetaReply | ErrorReply)[];
 }
 
 /** `host:port`, with an IPv6 address in brackets. */
@@ -35,6 +37,9 @@ export function formatAddress(host: string, port: number): string {
  * - Lazy: the socket opens on first use, bounded by the connect timeout.
  * - Pipelined: requests are written at once and their replies matched in order (a FIFO of
  *   pending replies), which is how memcached answers on a connection.
+ * - Quiet runs: a request of shape "quiet" holds many `q` commands ended by `mn`; the server
+ *   answers only what it does not suppress (NF, NS, errors...) and then MN, so its replies are
+ *   everything up to that MN: one pending entry, however many commands.
  * - Never resends: when the socket breaks, every pending request fails (ambiguous when the
  *   connection was up, since the server may have run it) and the next request opens a new socket.
  * - Abort: when a caller's signal fires while its requests are pending, the socket is destroyed
@@ -153,15 +158,21 @@ export class MemcachedConnection {
         return;
       }
       let reply: Reply | undefined;
+      const quiet = head.request.shape === "quiet";
       try {
-        reply = this.reader.read(head.request.shape, head.request.onLine);
+        reply = this.reader.read(quiet ? "meta" : head.request.shape, head.request.onLine);
       } catch (e) {
         this.fail(socket, e instanceof ProtocolError ? protocolError(this.address, e.message) : e);
         return;
       }
       if (!reply) return;
-      this.pending.shift();
-      head.resolve(reply);
+      if (quiet && !(reply.kind === "meta" && reply.status === "MN")) {
+        head.collected ??= [];
+        head.collected.push(reply as MetaReply | ErrorReply);
+      } else {
+        this.pending.shift();
+        head.resolve(quiet ? { kind: "quiet", replies: head.collected ?? [] } : reply);
+      }
       if (reply.kind === "error" && (reply.type === "ERROR" || reply.type === "CLIENT_ERROR")) {
         // After a rejected command the server may read the rest of our bytes as new commands;
         // replies could no longer be matched to requests, so start over on a fresh socket.

@@ -1,6 +1,7 @@
 import { CachifyError } from "@cachify/core";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkKey } from "./key-check.ts";
+import { checkKey, isValidKey } from "./key-check.ts";
 import { metaSet } from "./requests.ts";
 
 const k = (text: string) => new TextEncoder().encode(text);
@@ -44,5 +45,28 @@ describe("key check", () => {
 
   it("is applied by the request builders too", () => {
     expect(() => metaSet(k("a\r\nb"), k("v"), [])).toThrow(CachifyError);
+  });
+
+  it("isValidKey accepts exactly the keys checkKey accepts", () => {
+    const byte = fc.oneof(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0x21, max: 0x7e }));
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.array(byte, { maxLength: 40 }),
+          fc.array(fc.integer({ min: 0x21, max: 0x7e }), { minLength: 248, maxLength: 252 }),
+        ),
+        (bytes) => {
+          const key = new Uint8Array(bytes);
+          let accepted = true;
+          try {
+            checkKey(key);
+          } catch {
+            accepted = false;
+          }
+          expect(isValidKey(key)).toBe(accepted);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -46,6 +46,17 @@ function nameOf(b: number): string {
   return "";
 }
 
+/** True when checkKey would accept the key (no error made: for batches of many keys). */
+export function isValidKey(key: Uint8Array): boolean {
+  const n = key.length;
+  if (n === 0 || n > MAX_KEY_BYTES) return false;
+  for (let i = 0; i < n; i++) {
+    const b = key[i]!;
+    if (b <= 0x20 || b === 0x7f) return false;
+  }
+  return true;
+}
+
 /** Checks every key of a request before any of them is sent. */
 export function checkKeys(keys: readonly Uint8Array[]): void {
   for (const k of keys) checkKey(k);

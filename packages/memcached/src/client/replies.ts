@@ -7,9 +7,11 @@ export type MetaStatus = "VA" | "HD" | "EN" | "NF" | "NS" | "EX" | "MN";
  * - line: one line (`VERSION 1.6.18`);
  * - stats: `STAT name value` lines up to `END`;
  * - dump: `key=... exp=...` lines (ended by LF only) up to `END`, handed to a callback one by one
- *   so a listing of millions of keys is never held as one reply.
+ *   so a listing of millions of keys is never held as one reply;
+ * - quiet: a run of quiet (`q`) meta commands ended by `mn`: the replies the server did not
+ *   suppress (NF, NS, EX, a hit's VA, errors), then MN.
  */
-export type ReplyShape = "meta" | "line" | "stats" | "dump";
+export type ReplyShape = "meta" | "line" | "stats" | "dump" | "quiet";
 
 export interface MetaReply {
   kind: "meta";
@@ -46,7 +48,17 @@ export interface ErrorReply {
   line: string;
 }
 
-export type Reply = MetaReply | LineReply | StatsReply | DumpReply | ErrorReply;
+/**
+ * The answer to a run of quiet meta commands: every reply the server sent before the closing MN.
+ * Success (HD) is suppressed in quiet mode, so a run that fully succeeded has none; an error reply
+ * does not say which command it answers.
+ */
+export interface QuietReply {
+  kind: "quiet";
+  replies: (MetaReply | ErrorReply)[];
+}
+
+export type Reply = MetaReply | LineReply | StatsReply | DumpReply | ErrorReply | QuietReply;
 
 /** The server sent something the protocol does not allow here: the stream cannot be trusted. */
 export class ProtocolError extends Error {

@@ -51,9 +51,10 @@ export class ReplyReader {
 
   /**
    * The next complete reply, or undefined when more bytes are needed. `onLine` receives each
-   * metadump entry line (shape "dump"). Throws ProtocolError when the stream is not valid.
+   * metadump entry line (shape "dump") as bytes. Throws ProtocolError when the stream is not
+   * valid.
    */
-  read(shape: ReplyShape, onLine?: (line: string) => void): Reply | undefined {
+  read(shape: ReplyShape, onLine?: DumpLineHandler): Reply | undefined {
     if (this.buf.length + this.queued < this.need) return undefined;
     if (this.chunks.length > 0) {
       this.buf =
@@ -65,6 +66,8 @@ export class ReplyReader {
     }
     switch (shape) {
       case "meta":
+      case "quiet":
+        // A quiet run's replies are meta replies one by one (the connection groups them).
         return this.readMeta();
       case "line":
         return this.readSingleLine();
@@ -160,29 +163,45 @@ export class ReplyReader {
     return undefined;
   }
 
-  private readDump(onLine?: (line: string) => void): Reply | undefined {
+  /**
+   * Entry lines go to `onLine` as a range of the buffer, never made into strings (a dump of
+   * millions of keys); only the closing line (END or an error) is read as text.
+   */
+  private readDump(onLine?: DumpLineHandler): Reply | undefined {
+    const buf = this.buf;
     let pos = 0;
     for (;;) {
-      const line = this.nextLine(pos);
-      if (!line) break;
-      pos = line.next;
-      if (line.text.startsWith("key=")) {
-        this.dumpLines++;
-        onLine?.(line.text);
-        continue;
+      const lf = buf.indexOf(LF, pos);
+      if (lf < 0) break;
+      const start = pos;
+      pos = lf + 1;
+      if (buf[start] === 0x6b && buf[start + 1] === 0x65 && buf[start + 2] === 0x79) {
+        if (buf[start + 3] === 0x3d) {
+          this.dumpLines++;
+          onLine?.(buf, start, lf > start && buf[lf - 1] === 0x0d ? lf - 1 : lf);
+          continue;
+        }
       }
+      const end = lf > start && buf[lf - 1] === 0x0d ? lf - 1 : lf;
+      const text = buf.toString("latin1", start, end);
       this.consume(pos);
       const lines = this.dumpLines;
       this.dumpLines = 0;
-      if (line.text === "END") return { kind: "dump", lines };
-      const error = errorReply(line.text, true);
+      if (text === "END") return { kind: "dump", lines };
+      const error = errorReply(text, true);
       if (error) return error;
-      throw new ProtocolError(`unexpected metadump line "${line.text}"`);
+      throw new ProtocolError(`unexpected metadump line "${text}"`);
     }
     this.consume(pos);
     return undefined;
   }
 }
+
+/**
+ * Receives one metadump entry line (`key=... exp=...`, without its line end) as
+ * `line[start, end)`; the bytes are valid only during the call.
+ */
+export type DumpLineHandler = (line: Uint8Array, start: number, end: number) => void;
 
 /** An error line as an ErrorReply, else undefined. */
 function errorReply(text: string, crawler: boolean): ErrorReply | undefined {

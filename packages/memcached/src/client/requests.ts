@@ -1,22 +1,27 @@
-import { checkKey } from "./key-check.ts";
+import { checkKey, isValidKey } from "./key-check.ts";
 import type { ReplyShape } from "./replies.ts";
+import type { DumpLineHandler } from "./reply-reader.ts";
 
 /** One request: the exact bytes to write and the shape of the reply to read back. */
 export interface Request {
   bytes: Buffer;
   shape: ReplyShape;
   /** For metadump: receives each entry line as it is read. */
-  onLine?: (line: string) => void;
+  onLine?: DumpLineHandler;
 }
 
 const CRLF = Buffer.from("\r\n");
+const MN = Buffer.from("mn\r\n");
+
+/** A meta flag: a letter, then printable characters (never a space or a line end). */
+function checkFlag(f: string): void {
+  if (!/^[A-Za-z][\x21-\x7e]*$/.test(f)) throw new Error(`bad meta flag "${f}"`);
+}
 
 /** A meta command on a key: `<cmd> <key> <flags...>\r\n`. The key is checked here too. */
 function metaLine(cmd: string, key: Uint8Array, flags: string[], size?: number): Buffer {
   checkKey(key);
-  for (const f of flags) {
-    if (!/^[A-Za-z][\x21-\x7e]*$/.test(f)) throw new Error(`bad meta flag "${f}"`);
-  }
+  for (const f of flags) checkFlag(f);
   const tokens = size === undefined ? flags : [String(size), ...flags];
   const tail = tokens.length > 0 ? ` ${tokens.join(" ")}\r\n` : "\r\n";
   return Buffer.concat([Buffer.from(`${cmd} `), key, Buffer.from(tail)]);
@@ -41,6 +46,80 @@ export function metaDelete(key: Uint8Array, flags: string[] = []): Request {
   return { bytes: metaLine("md", key, flags), shape: "meta" };
 }
 
+/**
+ * Many quiet meta commands in one request, ended by `mn` (shape "quiet"): `md <key> q` per key
+ * (HD suppressed; NF and errors come back). One buffer for the whole run, every key checked
+ * before any byte is written.
+ */
+export function metaDeleteQuiet(keys: readonly Uint8Array[]): Request {
+  let size = MN.length;
+  for (const key of keys) {
+    if (!isValidKey(key)) checkKey(key); // throws, saying what is wrong with the key
+    size += key.length + 7; // "md " + key + " q\r\n"
+  }
+  const out = Buffer.allocUnsafe(size);
+  let n = 0;
+  for (const key of keys) {
+    out[n++] = 0x6d; // m
+    out[n++] = 0x64; // d
+    out[n++] = 0x20;
+    n = putKey(out, n, key);
+    out[n++] = 0x20;
+    out[n++] = 0x71; // q
+    out[n++] = 0x0d;
+    out[n++] = 0x0a;
+  }
+  MN.copy(out, n);
+  return { bytes: out, shape: "quiet" };
+}
+
+/**
+ * `ms <key> <len> <flags> q\r\n<value>\r\n` per item, quiet, ended by `mn` (shape "quiet"): HD
+ * suppressed; NS (mode E or R not met) and errors come back. Flags are checked once for the run.
+ */
+export function metaSetQuiet(
+  items: readonly { key: Uint8Array; value: Uint8Array; flags: readonly string[] }[],
+): Request {
+  let size = MN.length;
+  const tails: string[] = new Array(items.length);
+  let lastFlags: readonly string[] | undefined;
+  let lastText = "";
+  for (let i = 0; i < items.length; i++) {
+    const { key, value, flags } = items[i]!;
+    if (!isValidKey(key)) checkKey(key);
+    if (flags !== lastFlags) {
+      for (const f of flags) checkFlag(f);
+      lastFlags = flags;
+      lastText = flags.length > 0 ? ` ${flags.join(" ")} q\r\n` : " q\r\n";
+    }
+    const tail = ` ${value.length}${lastText}`;
+    tails[i] = tail;
+    size += 3 + key.length + tail.length + value.length + 2;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let n = 0;
+  for (let i = 0; i < items.length; i++) {
+    const { key, value } = items[i]!;
+    out[n++] = 0x6d; // m
+    out[n++] = 0x73; // s
+    out[n++] = 0x20;
+    n = putKey(out, n, key);
+    n += out.write(tails[i]!, n, "latin1");
+    n = putKey(out, n, value);
+    out[n++] = 0x0d;
+    out[n++] = 0x0a;
+  }
+  MN.copy(out, n);
+  return { bytes: out, shape: "quiet" };
+}
+
+function putKey(out: Buffer, at: number, bytes: Uint8Array): number {
+  const len = bytes.length;
+  if (len < 64) for (let i = 0; i < len; i++) out[at + i] = bytes[i]!;
+  else out.set(bytes, at);
+  return at + len;
+}
+
 /** `mn`: answered by MN; a cheap round trip (ping). */
 export function metaNoop(): Request {
   return { bytes: Buffer.from("mn\r\n"), shape: "meta" };
@@ -60,6 +139,6 @@ export function versionRequest(): Request {
  * it dumps and does not read further commands reliably meanwhile, so send it on a connection of
  * its own.
  */
-export function metadumpRequest(onLine: (line: string) => void): Request {
+export function metadumpRequest(onLine: DumpLineHandler): Request {
   return { bytes: Buffer.from("lru_crawler metadump all\r\n"), shape: "dump", onLine };
 }

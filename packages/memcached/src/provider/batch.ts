@@ -6,9 +6,9 @@ import {
   type OperationOf,
   type ShardScanPage,
 } from "@cachify/core";
-import { checkKey } from "../client/key-check.ts";
+import { checkKey, isValidKey } from "../client/key-check.ts";
 import type { Reply } from "../client/replies.ts";
-import { metaDelete, metaGet, metaSet, type Request } from "../client/requests.ts";
+import { metaDeleteQuiet, metaGet, metaSetQuiet, type Request } from "../client/requests.ts";
 import type { PoolServer, ServerPool } from "../pool/server-pool.ts";
 import type { KeyListing } from "./key-listing.ts";
 import { expireTtlFlag, setTtlFlag, ttlMsFromFlag } from "./ttl.ts";
@@ -43,6 +43,7 @@ export async function scanShard(
       ...(op.count !== undefined ? { count: op.count } : {}),
     },
     signal,
+    true,
   );
   return {
     keys: page.keys,
@@ -61,30 +62,43 @@ interface Group {
 /** Groups key indexes by server: the listed server when given, else the pool's choice. */
 function groups(pool: ServerPool, keys: Uint8Array[], nodes: string[] | undefined): Group[] {
   const out = new Map<PoolServer, number[]>();
-  keys.forEach((k, i) => {
+  // Consecutive keys mostly share a server: the last lookups are reused.
+  let listedAddress: string | undefined;
+  let listedServer: PoolServer | undefined;
+  let lastServer: PoolServer | undefined;
+  let lastGroup: number[] | undefined;
+  for (let i = 0; i < keys.length; i++) {
     const address = nodes?.[i];
     let server: PoolServer | undefined;
     if (address !== undefined) {
-      server = pool.servers.find((s) => s.address === address);
-      if (!server) {
-        throw new CachifyError(
-          "bad-input",
-          `Server ${address} is no longer in this profile's pool: make a fresh dry-run.`,
-        );
+      if (address === listedAddress) server = listedServer;
+      else {
+        server = pool.servers.find((s) => s.address === address);
+        if (!server) {
+          throw new CachifyError(
+            "bad-input",
+            `Server ${address} is no longer in this profile's pool: make a fresh dry-run.`,
+          );
+        }
+        listedAddress = address;
+        listedServer = server;
       }
-    } else server = pool.serverFor(k);
-    let g = out.get(server);
+    } else server = pool.serverFor(keys[i]!);
+    let g = server === lastServer ? lastGroup : out.get(server!);
     if (!g) {
       g = [];
-      out.set(server, g);
+      out.set(server!, g);
     }
+    lastServer = server;
+    lastGroup = g;
     g.push(i);
-  });
+  }
   return [...out].map(([server, indexes]) => ({ server, indexes }));
 }
 
 /** A key memcached cannot take (space, control byte, too long) fails alone, never the batch. */
 function valid(key: Uint8Array, out: BatchOutcome): boolean {
+  if (isValidKey(key)) return true;
   try {
     checkKey(key);
     return true;
@@ -125,6 +139,7 @@ function count(
   });
 }
 
+/** `md <key> q` per key in one quiet run per server: only NF and errors come back. */
 export async function deleteBatch(
   pool: ServerPool,
   op: OperationOf<"deleteBatch">,
@@ -133,18 +148,52 @@ export async function deleteBatch(
   const out = empty();
   await Promise.all(
     groups(pool, op.keys, op.nodes).map(async ({ server, indexes }) => {
-      const ok = indexes.filter((i) => valid(op.keys[i]!, out));
-      if (ok.length === 0) return;
-      const replies = await send(
-        pool,
-        server,
-        ok.map((i) => metaDelete(op.keys[i]!)),
-        signal,
-      );
-      count(replies, op.keys, ok, (s) => s === "HD", out);
+      const keys: Uint8Array[] = [];
+      for (const i of indexes) if (valid(op.keys[i]!, out)) keys.push(op.keys[i]!);
+      if (keys.length === 0) return;
+      const reply = await pool.connection(server).request(metaDeleteQuiet(keys), signal);
+      countQuiet(server, reply, keys.length, "NF", out);
     }),
   );
   return out;
+}
+
+/**
+ * Counts a quiet run of `sent` commands: success is suppressed, so every command the server did
+ * not answer applied; `skip` (NF, NS) did not; an error reply failed its command (which one, the
+ * server does not say).
+ */
+function countQuiet(
+  server: PoolServer,
+  reply: Reply,
+  sent: number,
+  skip: "NF" | "NS",
+  out: BatchOutcome,
+): void {
+  if (reply.kind !== "quiet") {
+    throw new CachifyError(
+      "engine",
+      `memcached at ${server.address}: a ${reply.kind} reply to a quiet run`,
+    );
+  }
+  let skipped = 0;
+  let failed = 0;
+  for (const r of reply.replies) {
+    if (r.kind === "error") {
+      failed++;
+      note(out, `memcached at ${server.address}: ${r.line} (for one of the batch's keys)`);
+    } else if (r.status === skip) skipped++;
+    else if (r.status !== "HD") {
+      throw new CachifyError(
+        "engine",
+        `memcached at ${server.address}: unexpected ${r.status} in a quiet run`,
+      );
+    }
+  }
+  // A server that sends HD despite q would count it twice: only NF/NS and errors are subtracted.
+  out.skipped += skipped;
+  out.failed += failed;
+  out.applied += Math.max(0, sent - skipped - failed);
 }
 
 export async function inspectBatch(
@@ -243,7 +292,10 @@ export async function expireBatch(
   return out;
 }
 
-/** `ms` in set mode, add mode (ME: only when missing) or replace mode (MR: only when present). */
+/**
+ * `ms` in set mode, add mode (ME: only when missing) or replace mode (MR: only when present), one
+ * quiet run per server: only NS (the mode's condition not met) and errors come back.
+ */
 export async function setBatch(
   pool: ServerPool,
   op: OperationOf<"setBatch">,
@@ -252,20 +304,29 @@ export async function setBatch(
   const out = empty();
   const keys = op.items.map((i) => i.key);
   const mode = op.condition === "if-absent" ? ["ME"] : op.condition === "if-present" ? ["MR"] : [];
+  const flagsByTtl = new Map<number | undefined, string[]>();
+  const flagsOf = (ttl: number | undefined) => {
+    let f = flagsByTtl.get(ttl);
+    if (!f) {
+      f = [setTtlFlag(ttl), "F0", ...mode];
+      flagsByTtl.set(ttl, f);
+    }
+    return f;
+  };
   await Promise.all(
     groups(pool, keys, undefined).map(async ({ server, indexes }) => {
       const ok = indexes.filter((i) => valid(keys[i]!, out));
       if (ok.length === 0) return;
-      const replies = await send(
-        pool,
-        server,
-        ok.map((i) => {
-          const item = op.items[i]!;
-          return metaSet(item.key, item.value, [setTtlFlag(item.ttlSeconds), "F0", ...mode]);
-        }),
+      const reply = await pool.connection(server).request(
+        metaSetQuiet(
+          ok.map((i) => {
+            const item = op.items[i]!;
+            return { key: item.key, value: item.value, flags: flagsOf(item.ttlSeconds) };
+          }),
+        ),
         signal,
       );
-      count(replies, keys, ok, (s) => s === "HD", out);
+      countQuiet(server, reply, ok.length, "NS", out);
     }),
   );
   return out;

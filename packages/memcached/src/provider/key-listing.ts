@@ -1,7 +1,9 @@
 import {
   badInput,
   CachifyError,
+  keyFromText,
   keyMatcher,
+  literalPrefix,
   newId,
   type OperationOf,
   type ScanPage,
@@ -10,7 +12,7 @@ import { replyError } from "../client/engine-errors.ts";
 import type { ErrorReply } from "../client/replies.ts";
 import { metadumpRequest } from "../client/requests.ts";
 import type { PoolServer, ServerPool } from "../pool/server-pool.ts";
-import { decodeDumpKey, encodedKeyOf } from "./metadump-line.ts";
+import { decodeDumpKeyInto, dumpKeyEnd } from "./metadump-line.ts";
 
 /** A scan page that also says which server listed each key (`listedBy[i]` for `keys[i]`). */
 export interface MemcachedScanPage extends ScanPage {
@@ -36,13 +38,103 @@ const MAX_SESSIONS = 4;
 interface Listing {
   id: string;
   match: string;
-  /** Matching keys, still URL-encoded as the server wrote them (compact strings). */
-  keys: string[];
-  /** Index into the pool's servers of the server that listed each key. */
-  owners: number[];
+  /** Matching keys, decoded, with the server that listed each. */
+  keys: KeyStore;
   /** Every item listed, matching or not. */
   total: number;
   lastUsed: number;
+  /** Every server's dump has ended (END). */
+  finished: boolean;
+  /** Why the dump failed; every later page fails with it. */
+  error?: unknown;
+  /** Pages waiting for more keys (a streamed page) or for the end of the dump. */
+  waiters: { need: number; resolve(): void; reject(e: unknown): void }[];
+  /** The fewest keys a waiter needs (Infinity: none waits on a count). */
+  wake: number;
+  /** Stops the dumps (a waiting page was cancelled or timed out). */
+  controller: AbortController;
+}
+
+const BLOCK = 1 << 20;
+
+/** Which keys a listing keeps: all (undefined), those starting with these bytes, or a glob's. */
+type Keep = undefined | Uint8Array | ((key: Uint8Array) => boolean);
+
+function keepOf(match: string): Keep {
+  if (match === "*") return undefined;
+  const prefix = literalPrefix(match);
+  if (match === `${prefix}*`) return keyFromText(prefix);
+  return keyMatcher(match);
+}
+
+/**
+ * The keys of a listing, decoded once, back to back in 1 MB blocks, with the index (into the
+ * pool's servers) of the server that listed each: a few bytes over the key's own per key, no
+ * object per key (a listing of millions of keys stays small and cheap to make).
+ */
+class KeyStore {
+  private readonly blocks: Uint8Array[] = [];
+  private block = new Uint8Array(0);
+  private used = 0;
+  /** Per key: block index × BLOCK + offset, length, owner. */
+  private at = new Float64Array(4096);
+  private lengths = new Uint16Array(4096);
+  private owners = new Uint16Array(4096);
+  count = 0;
+
+  /**
+   * Decodes the encoded key `line[from, to)` and keeps it when `keep` accepts it (the view it
+   * gets is valid only during the call). Returns whether it was kept.
+   */
+  add(line: Uint8Array, from: number, to: number, owner: number, keep: Keep): boolean {
+    const room = to - from;
+    if (this.used + room > this.block.length) {
+      // A small first block: most listings (the key browser's) are small.
+      this.block = new Uint8Array(Math.max(this.blocks.length === 0 ? BLOCK >> 4 : BLOCK, room));
+      this.blocks.push(this.block);
+      this.used = 0;
+    }
+    const block = this.block;
+    const at = this.used;
+    const len = decodeDumpKeyInto(line, from, to, block, at);
+    if (keep instanceof Uint8Array) {
+      // A pattern "<prefix>*": compared in place, no view made per key.
+      if (len < keep.length) return false;
+      for (let i = 0; i < keep.length; i++) if (block[at + i] !== keep[i]) return false;
+    } else if (keep && !keep(block.subarray(at, at + len))) return false;
+    if (this.count === this.at.length) this.growIndex();
+    this.at[this.count] = (this.blocks.length - 1) * BLOCK + this.used;
+    this.lengths[this.count] = len;
+    this.owners[this.count] = owner;
+    this.count++;
+    this.used += len;
+    return true;
+  }
+
+  private growIndex(): void {
+    const n = this.at.length * 4;
+    const at = new Float64Array(n);
+    at.set(this.at);
+    this.at = at;
+    const lengths = new Uint16Array(n);
+    lengths.set(this.lengths);
+    this.lengths = lengths;
+    const owners = new Uint16Array(n);
+    owners.set(this.owners);
+    this.owners = owners;
+  }
+
+  /** Key i, as a view of the store (the store is never written over). */
+  key(i: number): Uint8Array {
+    const a = this.at[i]!;
+    const block = Math.floor(a / BLOCK);
+    const offset = a - block * BLOCK;
+    return this.blocks[block]!.subarray(offset, offset + this.lengths[i]!);
+  }
+
+  owner(i: number): number {
+    return this.owners[i]!;
+  }
 }
 
 /**
@@ -59,7 +151,17 @@ export class KeyListing {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async page(op: OperationOf<"scan">, signal: AbortSignal): Promise<MemcachedScanPage> {
+  /**
+   * One page of a listing. The first page starts a dump of every server; by default it waits for
+   * the whole dump (its `total` then counts every item). `stream` (workflow dry-runs) hands out
+   * each page as soon as its keys are in, while the dump goes on, so the dry-run stores keys while
+   * the servers still dump; `total` is then given with the last page only.
+   */
+  async page(
+    op: OperationOf<"scan">,
+    signal: AbortSignal,
+    stream = false,
+  ): Promise<MemcachedScanPage> {
     const count = pageSize(op.count);
     const match = op.match === undefined || op.match === "" ? "*" : op.match;
     if (op.type !== undefined && op.type !== "string") {
@@ -70,7 +172,7 @@ export class KeyListing {
     let offset = 0;
     let listing: Listing;
     if (op.cursor === "0" || op.cursor === "") {
-      listing = await this.take(match, signal);
+      listing = this.take(match);
     } else {
       const cursor = parseCursor(op.cursor);
       const kept = this.listings.get(cursor.id);
@@ -81,19 +183,20 @@ export class KeyListing {
       }
       if (kept) listing = kept;
       else {
-        listing = await this.take(match, signal);
+        listing = this.take(match);
         note += RETAKEN_NOTE;
       }
       offset = cursor.offset;
     }
-    const end = Math.min(offset + count, listing.keys.length);
+    await this.until(listing, stream ? offset + count : Number.POSITIVE_INFINITY, signal);
+    const end = Math.min(offset + count, listing.keys.count);
     const keys: Uint8Array[] = [];
     const listedBy: string[] = [];
     for (let i = offset; i < end; i++) {
-      keys.push(decodeDumpKey(listing.keys[i]!));
-      listedBy.push(this.pool.servers[listing.owners[i]!]!.address);
+      keys.push(listing.keys.key(i));
+      listedBy.push(this.pool.servers[listing.keys.owner(i)]!.address);
     }
-    const done = end >= listing.keys.length;
+    const done = listing.finished && end >= listing.keys.count;
     if (done) this.listings.delete(listing.id);
     else listing.lastUsed = this.now();
     return {
@@ -101,40 +204,101 @@ export class KeyListing {
       listedBy,
       cursor: done ? "0" : `md1:${listing.id}:${end}`,
       done,
-      total: listing.total,
+      ...(listing.finished ? { total: listing.total } : {}),
       bestEffort: note,
     };
   }
 
-  private async take(match: string, signal: AbortSignal): Promise<Listing> {
-    const matches = keyMatcher(match);
-    const all = match === "*";
+  /** Waits until the listing holds `need` keys or its dump ended; fails when the dump failed. */
+  private until(listing: Listing, need: number, signal: AbortSignal): Promise<void> {
+    if (listing.error !== undefined) return Promise.reject(listing.error);
+    if (listing.finished || listing.keys.count >= need) return Promise.resolve();
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        // The page was given up (timeout, cancel): nobody is left to read the dump.
+        listing.controller.abort(signal.reason);
+        reject(signal.reason);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      const off = () => signal.removeEventListener("abort", onAbort);
+      listing.waiters.push({
+        need,
+        resolve: () => {
+          off();
+          resolve();
+        },
+        reject: (e) => {
+          off();
+          reject(e);
+        },
+      });
+      listing.wake = Math.min(listing.wake, need);
+    });
+  }
+
+  /** Releases the waiters whose keys are in (all of them once the dump ended or failed). */
+  private wake(listing: Listing): void {
+    const all = listing.finished || listing.error !== undefined;
+    const count = listing.keys.count;
+    const still: Listing["waiters"] = [];
+    let wake = Number.POSITIVE_INFINITY;
+    for (const w of listing.waiters) {
+      if (listing.error !== undefined) w.reject(listing.error);
+      else if (all || count >= w.need) w.resolve();
+      else {
+        still.push(w);
+        wake = Math.min(wake, w.need);
+      }
+    }
+    listing.waiters = still;
+    listing.wake = wake;
+  }
+
+  /**
+   * Starts a dump of every server (in parallel, each on a connection of its own) into a new
+   * listing, kept at once so its cursors work while it fills.
+   */
+  private take(match: string): Listing {
     const listing: Listing = {
       id: newId("ls").slice(3),
       match,
-      keys: [],
-      owners: [],
+      keys: new KeyStore(),
       total: 0,
       lastUsed: this.now(),
+      finished: false,
+      waiters: [],
+      wake: Number.POSITIVE_INFINITY,
+      controller: new AbortController(),
     };
-    await Promise.all(
+    const keep = keepOf(match);
+    const signal = listing.controller.signal;
+    Promise.all(
       this.pool.servers.map((server, index) =>
         this.pool.withDedicated(server, async (c) => {
           const reply = await c.request(
-            metadumpRequest((line) => {
-              const encoded = encodedKeyOf(line);
-              if (encoded === undefined) return;
+            metadumpRequest((line, start, end) => {
+              // `key=<encoded> exp=...`: the reader only hands over lines that start with key=.
               listing.total++;
-              if (all || matches(decodeDumpKey(encoded))) {
-                listing.keys.push(encoded);
-                listing.owners.push(index);
-              }
+              listing.keys.add(line, start + 4, dumpKeyEnd(line, start, end), index, keep);
+              if (listing.keys.count >= listing.wake) this.wake(listing);
             }),
             signal,
           );
           if (reply.kind === "error") throw listingError(server, reply);
         }),
       ),
+    ).then(
+      () => {
+        listing.finished = true;
+        this.wake(listing);
+      },
+      (e: unknown) => {
+        listing.error = e;
+        // The other servers' dumps are no longer wanted.
+        listing.controller.abort(e);
+        this.wake(listing);
+      },
     );
     this.keep(listing);
     return listing;
