@@ -32,6 +32,22 @@ export type ErrorClass =
   | "memcached-server-error"
   | "client-error";
 
+/** Every error class, in the order the retry policy form lists them. */
+export const ERROR_CLASSES: readonly ErrorClass[] = [
+  "connection",
+  "timeout-ambiguous",
+  "LOADING",
+  "TRYAGAIN",
+  "CLUSTERDOWN",
+  "MASTERDOWN",
+  "READONLY",
+  "OOM",
+  "NOPERM",
+  "BUSY",
+  "memcached-server-error",
+  "client-error",
+];
+
 export interface CachifyErrorOptions {
   retryable?: boolean;
   errorClass?: ErrorClass;

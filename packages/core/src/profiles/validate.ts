@@ -1,4 +1,4 @@
-import { badInput, type ErrorClass } from "../common/errors.ts";
+import { badInput, ERROR_CLASSES, type ErrorClass } from "../common/errors.ts";
 import { newId } from "../common/ids.ts";
 import {
   type ConnectionProfile,
@@ -37,20 +37,6 @@ export interface ProfileInput {
 }
 
 const NAME_RE = /^[^\x00-\x1f\x7f]{1,64}$/;
-const ERROR_CLASSES: readonly ErrorClass[] = [
-  "connection",
-  "timeout-ambiguous",
-  "LOADING",
-  "TRYAGAIN",
-  "CLUSTERDOWN",
-  "MASTERDOWN",
-  "READONLY",
-  "OOM",
-  "NOPERM",
-  "BUSY",
-  "memcached-server-error",
-  "client-error",
-];
 
 function int(v: unknown, field: string, min: number, max: number): number {
   const n = typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : v;

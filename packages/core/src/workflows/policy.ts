@@ -1,25 +1,9 @@
-import type { ErrorClass } from "../common/errors.ts";
-import { badInput } from "../common/errors.ts";
+import { badInput, ERROR_CLASSES } from "../common/errors.ts";
 import type { ConnectionProfile, RetryPolicy } from "../profiles/profile.ts";
 import type { PolicyInput, WorkflowExecutionPolicy } from "./types.ts";
 
 export const DEFAULT_BATCH_SIZE = 1000;
 export const MAX_BATCH_SIZE = 10_000;
-
-const ERROR_CLASSES: readonly ErrorClass[] = [
-  "connection",
-  "timeout-ambiguous",
-  "LOADING",
-  "TRYAGAIN",
-  "CLUSTERDOWN",
-  "MASTERDOWN",
-  "READONLY",
-  "OOM",
-  "NOPERM",
-  "BUSY",
-  "memcached-server-error",
-  "client-error",
-];
 
 /** A workflow's policy before the user's changes: timeouts and retry from the profile. */
 export function defaultPolicy(profile: ConnectionProfile): WorkflowExecutionPolicy {
