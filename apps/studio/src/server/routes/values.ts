@@ -10,7 +10,7 @@ import {
   type ResultOf,
   type ValueType,
 } from "@cachify/core";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { KeyActions } from "../../app/key-actions.ts";
 import { keyFrom, keyOut, valueFrom, valueOut } from "../../app/key-args.ts";
@@ -481,39 +481,49 @@ export function registerValueRoutes(server: FastifyInstance, app: App): void {
     actions.streamPage(profileOf(req.params), query(req.query)),
   );
 
+  /** A member edit: parse the body, check the key holds `type`, run the operation it builds. */
+  const edit =
+    <S extends z.ZodType<{ confirm?: z.infer<typeof Confirm> }>>(
+      schema: S,
+      type: ValueType,
+      build: (b: z.infer<S>) => Operation,
+    ) =>
+    async (req: FastifyRequest) => {
+      const profile = profileOf(req.params);
+      const b = parse(schema, req.body, "body");
+      actions.requireType(profile, type);
+      return actions.run(profile, build(b), b.confirm);
+    };
+
   // ---- hash
-  server.put("/api/profiles/:id/hash/field", async (req) => {
-    const profile = profileOf(req.params);
-    const b = parse(HashFieldBody, req.body, "body");
-    actions.requireType(profile, "hash");
-    return actions.run(
-      profile,
-      { kind: "hashSet", key: keyFrom(b), field: need(b, "field"), value: need(b, "value") },
-      b.confirm,
-    );
-  });
-  server.delete("/api/profiles/:id/hash/field", async (req) => {
-    const profile = profileOf(req.params);
-    const b = parse(HashFieldDeleteBody, req.body, "body");
-    actions.requireType(profile, "hash");
-    return actions.run(
-      profile,
-      { kind: "hashDelete", key: keyFrom(b), fields: [need(b, "field")] },
-      b.confirm,
-    );
-  });
+  server.put(
+    "/api/profiles/:id/hash/field",
+    edit(HashFieldBody, "hash", (b) => ({
+      kind: "hashSet",
+      key: keyFrom(b),
+      field: need(b, "field"),
+      value: need(b, "value"),
+    })),
+  );
+  server.delete(
+    "/api/profiles/:id/hash/field",
+    edit(HashFieldDeleteBody, "hash", (b) => ({
+      kind: "hashDelete",
+      key: keyFrom(b),
+      fields: [need(b, "field")],
+    })),
+  );
 
   // ---- list
-  server.post("/api/profiles/:id/list/items", async (req) => {
-    const profile = profileOf(req.params);
-    const b = parse(ListPushBody, req.body, "body");
-    actions.requireType(profile, "list");
-    return actions.run(
-      profile,
-      { kind: "listPush", key: keyFrom(b), values: [need(b, "value")], end: b.end ?? "tail" },
-      b.confirm,
-    );
-  });
+  server.post(
+    "/api/profiles/:id/list/items",
+    edit(ListPushBody, "list", (b) => ({
+      kind: "listPush",
+      key: keyFrom(b),
+      values: [need(b, "value")],
+      end: b.end ?? "tail",
+    })),
+  );
   server.put("/api/profiles/:id/list/item", async (req) =>
     actions.listSet(profileOf(req.params), parse(ListItemBody, req.body, "body")),
   );
@@ -522,66 +532,60 @@ export function registerValueRoutes(server: FastifyInstance, app: App): void {
   );
 
   // ---- set
-  server.post("/api/profiles/:id/set/member", async (req) => {
-    const profile = profileOf(req.params);
-    const b = parse(MemberBody, req.body, "body");
-    actions.requireType(profile, "set");
-    return actions.run(
-      profile,
-      { kind: "setAdd", key: keyFrom(b), members: [need(b, "member")] },
-      b.confirm,
-    );
-  });
-  server.delete("/api/profiles/:id/set/member", async (req) => {
-    const profile = profileOf(req.params);
-    const b = parse(MemberBody, req.body, "body");
-    actions.requireType(profile, "set");
-    return actions.run(
-      profile,
-      { kind: "setRemove", key: keyFrom(b), members: [need(b, "member")] },
-      b.confirm,
-    );
-  });
+  server.post(
+    "/api/profiles/:id/set/member",
+    edit(MemberBody, "set", (b) => ({
+      kind: "setAdd",
+      key: keyFrom(b),
+      members: [need(b, "member")],
+    })),
+  );
+  server.delete(
+    "/api/profiles/:id/set/member",
+    edit(MemberBody, "set", (b) => ({
+      kind: "setRemove",
+      key: keyFrom(b),
+      members: [need(b, "member")],
+    })),
+  );
 
   // ---- sorted set
-  server.put("/api/profiles/:id/zset/member", async (req) => {
-    const profile = profileOf(req.params);
-    const b = parse(ZsetMemberBody, req.body, "body");
-    actions.requireType(profile, "zset");
-    return actions.run(
-      profile,
-      { kind: "zsetAdd", key: keyFrom(b), member: need(b, "member"), score: scoreFrom(b.score) },
-      b.confirm,
-    );
-  });
-  server.delete("/api/profiles/:id/zset/member", async (req) => {
-    const profile = profileOf(req.params);
-    const b = parse(MemberBody, req.body, "body");
-    actions.requireType(profile, "zset");
-    return actions.run(
-      profile,
-      { kind: "zsetRemove", key: keyFrom(b), members: [need(b, "member")] },
-      b.confirm,
-    );
-  });
+  server.put(
+    "/api/profiles/:id/zset/member",
+    edit(ZsetMemberBody, "zset", (b) => ({
+      kind: "zsetAdd",
+      key: keyFrom(b),
+      member: need(b, "member"),
+      score: scoreFrom(b.score),
+    })),
+  );
+  server.delete(
+    "/api/profiles/:id/zset/member",
+    edit(MemberBody, "zset", (b) => ({
+      kind: "zsetRemove",
+      key: keyFrom(b),
+      members: [need(b, "member")],
+    })),
+  );
 
   // ---- stream
-  server.post("/api/profiles/:id/stream/entries", async (req) => {
-    const profile = profileOf(req.params);
-    const b = parse(StreamAddBody, req.body, "body");
-    actions.requireType(profile, "stream");
-    return actions.run(
-      profile,
-      { kind: "streamAdd", key: keyFrom(b), id: b.id ?? "*", fields: streamFields(b.fields) },
-      b.confirm,
-    );
-  });
-  server.delete("/api/profiles/:id/stream/entry", async (req) => {
-    const profile = profileOf(req.params);
-    const b = parse(StreamDeleteBody, req.body, "body");
-    actions.requireType(profile, "stream");
-    return actions.run(profile, { kind: "streamDelete", key: keyFrom(b), ids: [b.id] }, b.confirm);
-  });
+  server.post(
+    "/api/profiles/:id/stream/entries",
+    edit(StreamAddBody, "stream", (b) => ({
+      kind: "streamAdd",
+      key: keyFrom(b),
+      id: b.id ?? "*",
+      fields: streamFields(b.fields),
+    })),
+  );
+  server.delete(
+    "/api/profiles/:id/stream/entry",
+    edit(StreamDeleteBody, "stream", (b) => ({
+      kind: "streamDelete",
+      key: keyFrom(b),
+      ids: [b.id],
+    })),
+  );
 
   // ---- whole keys
   server.put("/api/profiles/:id/string", async (req) =>
