@@ -1,3 +1,5 @@
+import type { ValueType } from "@cachify/core";
+
 /**
  * Reads the value of a string key out of a DUMP payload, for the rollback dialog's side-by-side
  * view. DUMP is an RDB object: a type byte, the object, 2 bytes of RDB version and 8 of CRC64.
@@ -14,6 +16,40 @@ export function decodeDumpString(payload: Uint8Array): Uint8Array | undefined {
     return undefined;
   }
 }
+
+/**
+ * The value type a DUMP payload holds, from its first byte (the RDB object type: one per
+ * encoding, e.g. 16 is a hash in a listpack). Module values and unknown encodings: "unknown".
+ */
+export function dumpValueType(payload: Uint8Array): ValueType {
+  return RDB_TYPES[payload[0]!] ?? "unknown";
+}
+
+const RDB_TYPES: Record<number, ValueType> = {
+  0: "string",
+  1: "list",
+  10: "list",
+  14: "list",
+  18: "list",
+  2: "set",
+  11: "set",
+  20: "set",
+  3: "zset",
+  5: "zset",
+  12: "zset",
+  17: "zset",
+  4: "hash",
+  9: "hash",
+  13: "hash",
+  16: "hash",
+  22: "hash",
+  23: "hash",
+  24: "hash",
+  25: "hash",
+  15: "stream",
+  19: "stream",
+  21: "stream",
+};
 
 /** The RDB version stamped in a DUMP payload (the two bytes before the checksum). */
 export function dumpRdbVersion(payload: Uint8Array): number | undefined {

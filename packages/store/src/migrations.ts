@@ -3,6 +3,7 @@ import type Database from "better-sqlite3";
 import { workflowsMigration } from "./schema/004-workflows.ts";
 import { snapshotsMigration } from "./schema/005-snapshots.ts";
 import { observabilityMigration } from "./schema/006-observability.ts";
+import { snapshotBatchesMigration } from "./schema/007-snapshot-batches.ts";
 
 export interface Migration {
   /** 1, 2, 3, ... in order, never reused or renumbered once released. */
@@ -74,6 +75,7 @@ export const MIGRATIONS: readonly Migration[] = [
   workflowsMigration,
   snapshotsMigration,
   observabilityMigration,
+  snapshotBatchesMigration,
 ];
 
 export interface MigrationResult {

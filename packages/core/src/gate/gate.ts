@@ -19,13 +19,12 @@ import type { CacheProvider } from "../ports/cache-provider.ts";
 import type { HistoryRepository, ReadOnlyPolicySource } from "../ports/stores.ts";
 import type { ConnectionProfile } from "../profiles/profile.ts";
 import { stateDigest } from "../snapshots/digest.ts";
-import type { SnapshotRecord } from "../snapshots/snapshot.ts";
+import type { SnapshotBatch } from "../snapshots/snapshot.ts";
 import {
   keysToSnapshot,
   knownAfterDigest,
   type SnapshotDeps,
   saveDurably,
-  toRecords,
 } from "../snapshots/stage.ts";
 import { ExecutionApprovals } from "./approvals.ts";
 import type { ProviderPool } from "./provider-pool.ts";
@@ -60,6 +59,11 @@ export interface OperationSample {
   /** Who asked (metrics leave the collector's own polls out of the app's figures). */
   origin?: Origin;
 }
+
+type SnapshotEntry = SnapshotBatch["entries"][number];
+/** A saved pre-image whose key's state after the operation must be read back. */
+type PendingAfter = { snapshotId: string; key: Uint8Array };
+type SnapshotsTaken = { count: number; unknown: PendingAfter[] };
 
 export interface GateDeps {
   providers: ProviderPool;
@@ -165,7 +169,7 @@ export class OperationGate {
         });
       const snapshots = await this.snapshot(profile, op, spec, provider, ctx, counter, operationId);
       const result = await this.attempt(profile, spec, op, provider, ctx, counter);
-      if (snapshots.length > 0) await this.recordAfterState(profile, snapshots, provider, ctx);
+      await this.recordAfterState(profile, snapshots.unknown, provider, ctx);
       this.finish(
         profile,
         op,
@@ -176,7 +180,7 @@ export class OperationGate {
         "ok",
         undefined,
         operationId,
-        snapshots.length,
+        snapshots.count,
       );
       return result;
     } catch (e) {
@@ -231,14 +235,15 @@ export class OperationGate {
     ctx: GateContext,
     counter: { attempts: number },
     operationId: string,
-  ): Promise<SnapshotRecord[]> {
+  ): Promise<SnapshotsTaken> {
+    const none = { count: 0, unknown: [] };
     const deps = this.deps.snapshots;
-    if (!deps) return [];
+    if (!deps) return none;
     const policy = deps.policyFor(profile);
-    if (!policy.enabled || !provider.capabilities().dumpRestore) return [];
+    if (!policy.enabled || !provider.capabilities().dumpRestore) return none;
     const keys = keysToSnapshot(op, spec).filter((k) => !policy.excluded?.(k));
-    if (keys.length === 0) return [];
-    const dumps = await this.attempt(
+    if (keys.length === 0) return none;
+    const dumps: SnapshotEntry[] = await this.attempt(
       profile,
       OPERATION_SPECS.dump,
       { kind: "dump", keys },
@@ -246,32 +251,36 @@ export class OperationGate {
       ctx,
       counter,
     );
-    const records = toRecords(
-      dumps,
+    for (const d of dumps) {
+      const known = knownAfterDigest(op, d);
+      if (known !== undefined) d.afterDigest = known;
+    }
+    const ids = saveDurably(
+      deps.store,
       {
         operationId,
         profileId: profile.id,
         operation: op.kind,
+        capturedAt: Date.now(),
+        entries: dumps,
         ...(ctx.executionId ? { executionId: ctx.executionId } : {}),
       },
-      () => newId("snap"),
+      `${op.kind} on "${profile.name}"`,
     );
-    for (const [i, r] of records.entries()) {
-      const known = knownAfterDigest(op, dumps[i]!);
-      if (known !== undefined) r.afterDigest = known;
-    }
-    saveDurably(deps.store, records, `${op.kind} on "${profile.name}"`);
-    return records;
+    const unknown: PendingAfter[] = [];
+    dumps.forEach((d, i) => {
+      if (d.afterDigest === undefined) unknown.push({ snapshotId: ids[i]!, key: d.key });
+    });
+    return { count: dumps.length, unknown };
   }
 
   /** Reads back what the operation left, so a later change by someone else shows as a conflict. */
   private async recordAfterState(
     profile: ConnectionProfile,
-    records: SnapshotRecord[],
+    unknown: PendingAfter[],
     provider: CacheProvider,
     ctx: GateContext,
   ): Promise<void> {
-    const unknown = records.filter((r) => r.afterDigest === undefined);
     if (unknown.length === 0) return;
     try {
       const after = await this.attempt(

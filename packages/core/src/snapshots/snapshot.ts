@@ -36,9 +36,25 @@ export interface SnapshotQuery {
   limit?: number;
 }
 
-/** Where pre-images live. `saveAll` returns only once the records are durable. */
+/**
+ * The pre-images one operation (or one workflow batch) captured, saved together: one sealed
+ * payload per batch keeps a million-key delete to a thousand encryptions and a thousand payload
+ * rows, with one slim row per key for lookups.
+ */
+export interface SnapshotBatch {
+  operationId: string;
+  executionId?: string;
+  profileId: string;
+  /** What the operation was (kind). */
+  operation: string;
+  capturedAt: number;
+  entries: (KeyDump & { afterDigest?: string })[];
+}
+
+/** Where pre-images live. `saveBatch` returns only once the batch is durable. */
 export interface SnapshotStore {
-  saveAll(records: SnapshotRecord[]): void;
+  /** Saves a batch durably; returns the snapshot id of each entry, in order. */
+  saveBatch(batch: SnapshotBatch): string[];
   setAfterDigests(updates: { snapshotId: string; afterDigest: string }[]): void;
   list(query: SnapshotQuery): SnapshotRecord[];
   markRestored(snapshotIds: string[], status: RestoreStatus): void;

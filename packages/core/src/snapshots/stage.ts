@@ -5,7 +5,7 @@ import type { KeyDump, Operation } from "../operations/operation.ts";
 import type { RawSpec } from "../operations/raw-classify.ts";
 import type { ConnectionProfile } from "../profiles/profile.ts";
 import { stateDigest } from "./digest.ts";
-import type { SnapshotPolicy, SnapshotRecord, SnapshotStore } from "./snapshot.ts";
+import type { SnapshotBatch, SnapshotPolicy, SnapshotStore } from "./snapshot.ts";
 
 /** The keys whose pre-images must be durable before `op` is sent. */
 export function keysToSnapshot(op: Operation, spec: OperationSpec): Uint8Array[] {
@@ -51,38 +51,10 @@ export interface SnapshotDeps {
   policyFor(profile: ConnectionProfile): SnapshotPolicy;
 }
 
-export function toRecords(
-  dumps: KeyDump[],
-  ids: { operationId: string; executionId?: string; profileId: string; operation: string },
-  newId: () => string,
-): SnapshotRecord[] {
-  const capturedAt = Date.now();
-  return dumps.map((d) => {
-    const r: SnapshotRecord = {
-      snapshotId: newId(),
-      operationId: ids.operationId,
-      profileId: ids.profileId,
-      key: d.key,
-      existed: d.existed,
-      capturedAt,
-      absoluteExpiryMs: d.absoluteExpiryMs,
-      sizeBytes: d.sizeBytes,
-      operation: ids.operation,
-      type: d.type,
-      restoreStatus: "available",
-    };
-    if (ids.executionId) r.executionId = ids.executionId;
-    if (d.payload) r.payload = d.payload;
-    if (d.flags !== undefined) r.flags = d.flags;
-    if (d.node) r.node = d.node;
-    return r;
-  });
-}
-
-/** Saves the records or refuses the operation: no mutation goes out without its pre-image. */
-export function saveDurably(store: SnapshotStore, records: SnapshotRecord[], what: string): void {
+/** Saves the batch or refuses the operation: no mutation goes out without its pre-image. */
+export function saveDurably(store: SnapshotStore, batch: SnapshotBatch, what: string): string[] {
   try {
-    store.saveAll(records);
+    return store.saveBatch(batch);
   } catch (e) {
     throw new CachifyError(
       "storage",

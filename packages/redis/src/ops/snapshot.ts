@@ -2,19 +2,18 @@ import { displayKey, type KeyDump, type OperationOf, type RestoreOutcome } from 
 import type { Redis } from "ioredis";
 import { buf } from "../bytes.ts";
 import type { RedisContext } from "../context.ts";
-
-const TYPES = new Set(["string", "hash", "list", "set", "zset", "stream"]);
+import { dumpValueType } from "../dump-format.ts";
+import { RespWriter, rawAvailable, sendRaw } from "./raw-pipeline.ts";
 
 /**
- * Pre-images: DUMP (value, type and encoding, no TTL) and PTTL of each key, sent together so one
- * round trip per node captures a batch. DUMP carries no expiry, so the absolute expiry is computed
- * here from PTTL at capture time.
+ * Pre-images: DUMP (value, type and encoding, no TTL) and PTTL of each key, pipelined per node as
+ * raw RESP (raw-pipeline.ts), so a batch of a thousand keys costs one buffer and one round trip
+ * per node, never a command across slots. The type comes from the DUMP payload's first byte.
+ * DUMP carries no expiry, so the absolute expiry is computed here from PTTL at capture time.
  */
 export async function dump(ctx: RedisContext, op: OperationOf<"dump">): Promise<KeyDump[]> {
   const now = Date.now();
   const out: KeyDump[] = new Array(op.keys.length);
-  // One pipeline per node (standalone: the one server): a batch of keys costs one round trip
-  // per node, never a command across slots.
   const groups = new Map<Redis, number[]>();
   op.keys.forEach((k, i) => {
     const node = ctx.cluster ? ctx.nodeFor(buf(k)) : (ctx.client as Redis);
@@ -24,38 +23,53 @@ export async function dump(ctx: RedisContext, op: OperationOf<"dump">): Promise<
   });
   await Promise.all(
     [...groups].map(async ([node, indexes]) => {
-      const p = node.pipeline();
-      for (const i of indexes) {
-        const key = buf(op.keys[i]!);
-        p.dumpBuffer(key).pttl(key).type(key);
-      }
-      const replies = (await p.exec()) ?? [];
+      const where = ctx.cluster ? `${node.options.host}:${node.options.port}` : undefined;
+      const replies = await dumpReplies(node, op.keys, indexes);
       indexes.forEach((index, j) => {
-        const [payloadReply, pttlReply, typeReply] = [
-          replies[3 * j],
-          replies[3 * j + 1],
-          replies[3 * j + 2],
-        ];
-        for (const r of [payloadReply, pttlReply, typeReply]) if (r?.[0]) throw r[0];
-        const payload = (payloadReply?.[1] ?? null) as Buffer | null;
-        const pttl = Number(pttlReply?.[1] ?? -2);
-        const type = String(typeReply?.[1] ?? "none");
+        const payload = replies[2 * j] as Buffer | null;
+        const pttl = Number(replies[2 * j + 1] ?? -2);
         const existed = payload !== null;
         const d: KeyDump = {
           key: op.keys[index]!,
           existed,
-          type:
-            existed && TYPES.has(type) ? (type as KeyDump["type"]) : existed ? "unknown" : "none",
+          type: existed ? dumpValueType(payload) : "none",
           absoluteExpiryMs: existed && pttl >= 0 ? now + pttl : null,
           sizeBytes: payload?.length ?? 0,
         };
         if (payload) d.payload = payload;
-        if (ctx.cluster) d.node = `${node.options.host}:${node.options.port}`;
+        if (where) d.node = where;
         out[index] = d;
       });
     }),
   );
   return out;
+}
+
+/** DUMP and PTTL replies for the keys at `indexes`, in order; an error reply throws. */
+async function dumpReplies(node: Redis, keys: Uint8Array[], indexes: number[]): Promise<unknown[]> {
+  const replies: unknown[] = new Array(indexes.length * 2);
+  if (rawAvailable(node)) {
+    let size = 0;
+    for (const i of indexes) size += keys[i]!.length;
+    const w = new RespWriter(size * 2 + indexes.length * 48);
+    for (const i of indexes) {
+      w.array(2).text("DUMP").bulk(keys[i]!);
+      w.array(2).text("PTTL").bulk(keys[i]!);
+    }
+    await sendRaw(node, w.finish(), indexes.length * 2, (j, r) => {
+      if (!r.ok) throw r.error;
+      replies[j] = r.value;
+    });
+    return replies;
+  }
+  // Not connected yet (a cluster node): an ioredis pipeline connects, or fails as any would.
+  const p = node.pipeline();
+  for (const i of indexes) p.dumpBuffer(buf(keys[i]!)).pttl(buf(keys[i]!));
+  ((await p.exec()) ?? []).forEach(([err, value], j) => {
+    if (err) throw err;
+    replies[j] = value;
+  });
+  return replies;
 }
 
 /**
