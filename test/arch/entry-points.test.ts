@@ -151,6 +151,9 @@ const API_OTHER: Record<string, string> = {
   "PUT /api/alerts/:id": "edits an alert rule in the local store",
   "DELETE /api/alerts/:id": "removes an alert rule from the local store",
   "POST /api/notifications/read": "marks notifications read in the local store",
+  // Settings (routes/settings.ts): the V2 feature switches, in the local store.
+  "PUT /api/settings/features":
+    "feature switches (snapshots, metrics, alerts, retries) in the local store",
   "POST /api/profiles": "creates a profile in the local store",
   "PUT /api/profiles/:id": "edits a profile in the local store",
   "DELETE /api/profiles/:id": "removes a profile from the local store",
@@ -201,6 +204,8 @@ const CLI_OTHER: Record<string, string> = {
   "policy clear": "local store",
   "policy list": "local store",
   "rollback list": "local store",
+  "settings show": "local store",
+  "settings set": "local store (feature switches)",
 };
 
 function leafCommands(c: Command, prefix = ""): string[] {

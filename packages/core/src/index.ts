@@ -7,5 +7,6 @@ export * from "./operations/index.ts";
 export * from "./policy/index.ts";
 export * from "./ports/index.ts";
 export * from "./profiles/index.ts";
+export * from "./settings/index.ts";
 export * from "./snapshots/index.ts";
 export * from "./workflows/index.ts";

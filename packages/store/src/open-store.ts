@@ -4,6 +4,7 @@ import type { PolicyRepository, ProfileRepository } from "@cachify/core";
 import { CachifyError } from "@cachify/core";
 import Database from "better-sqlite3";
 import { SqliteAlertRepository } from "./alert-repository.ts";
+import { SqliteFeatureSettings } from "./feature-settings.ts";
 import { SqliteHistoryRepository, type StoreHistoryRepository } from "./history-repository.ts";
 import { LocalCipher } from "./local-cipher.ts";
 import { SqliteMetricRepository } from "./metric-repository.ts";
@@ -47,6 +48,8 @@ export interface Store {
   readonly metrics: SqliteMetricRepository;
   readonly alerts: SqliteAlertRepository;
   readonly observability: SqliteObservabilitySettings;
+  /** The V2 feature switches (Settings → Features, `cachify settings`). */
+  readonly features: SqliteFeatureSettings;
   readonly timeline: SqliteTimelineQueries;
   readonly snapshots: SqliteSnapshotRepository;
   /** Workflows: dry-run plans (keys in chunks), executions with their attempts, saved templates. */
@@ -115,6 +118,7 @@ export function openStore(dataDir: string): Store {
     metrics: new SqliteMetricRepository(db),
     alerts: new SqliteAlertRepository(db),
     observability: new SqliteObservabilitySettings(db),
+    features: new SqliteFeatureSettings(db),
     timeline: new SqliteTimelineQueries(db),
     snapshots: new SqliteSnapshotRepository(db, cipher),
     plans: new SqlitePlanRepository(db),

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { OperationGate, type OperationSample, ProviderPool } from "@cachify/core";
 import { DEFAULT_SNAPSHOT_RETENTION, openStore, type Store } from "@cachify/store";
+import { FeatureService } from "./feature-service.ts";
 import { HistoryFeed } from "./history-feed.ts";
 import { ManagedPolicySource } from "./managed-policy.ts";
 import { ObservabilityService } from "./observability/service.ts";
@@ -21,6 +22,8 @@ export interface App {
   policies: CombinedPolicies;
   managedPolicy: ManagedPolicySource;
   observers: ((s: OperationSample) => void)[];
+  /** The V2 switches (snapshots, metrics, alerts, retries), read at run time by the gate and the collector. */
+  features: FeatureService;
   /** Health, metrics, timeline, alerts; its collector runs only in the studio (startCollector). */
   observability: ObservabilityService;
   /** Workflows: templates, dry-run plans, confirmed executions, history and reruns. */
@@ -49,17 +52,30 @@ export function openApp(options: AppOptions): App {
   const history = new HistoryFeed(store.history);
   const pool = new ProviderPool(createProvider);
   const observers: ((s: OperationSample) => void)[] = [];
-  // Snapshots: on by default; the settings screen (V2 switches) can turn them off.
-  const snapshotsEnabled = process.env.CACHIFY_SNAPSHOTS !== "off";
+  // The V2 switches, all on by default: Settings → Features or `cachify settings`, and
+  // CACHIFY_SNAPSHOTS=off still holds snapshots off for one process.
+  const features = new FeatureService(store.features, options.dataDir);
   const gate = new OperationGate({
     providers: pool,
     history,
     policies,
     observers,
-    snapshots: { store: store.snapshots, policyFor: () => ({ enabled: snapshotsEnabled }) },
+    // Both read at each operation, so a switch applies without a restart.
+    snapshots: {
+      store: store.snapshots,
+      policyFor: () => ({ enabled: features.current().snapshots }),
+    },
+    features: () => features.current(),
   });
   const profiles = new ProfileService(store.profiles, policies, pool);
-  const observability = new ObservabilityService({ store, profiles, gate, history, observers });
+  const observability = new ObservabilityService({
+    store,
+    profiles,
+    gate,
+    history,
+    observers,
+    features,
+  });
   const workflows = new WorkflowService({
     gate,
     pool,
@@ -68,7 +84,7 @@ export function openApp(options: AppOptions): App {
     templates: store.savedTemplates,
     policies,
     resolveProfile: (ref) => profiles.resolve(ref),
-    snapshotsEnabled,
+    snapshotsOff: () => features.snapshotsOffReason(),
     rollback: {
       // onAbort stopAndRollback: the snapshot service puts the execution's keys back.
       rollbackExecution: async (executionId, profileId) => {
@@ -99,6 +115,7 @@ export function openApp(options: AppOptions): App {
     policies,
     managedPolicy,
     observers,
+    features,
     observability,
     workflows,
     async close() {

@@ -72,8 +72,11 @@ export interface WorkflowDeps {
   templates: SavedTemplateRepository;
   policies: ReadOnlyPolicySource;
   resolveProfile(ref: string): ConnectionProfile;
-  /** Whether the gate snapshots mutations (for the plan's rollback coverage). */
-  snapshotsEnabled: boolean;
+  /**
+   * Why the gate takes no snapshots now, naming the switch that turned them off (undefined when
+   * it takes them): the plan's rollback coverage.
+   */
+  snapshotsOff: () => string | undefined;
   rollback?: WorkflowRollbackPort;
   planMaxAgeMs?: number;
 }
@@ -267,9 +270,10 @@ export class WorkflowService {
     const policy = resolvePolicy(defaultPolicy(profile), policyInput);
     const caps = this.d.pool.get(profile).capabilities();
     const { notes } = engineFit(spec, caps);
-    const snapshots = this.d.snapshotsEnabled && caps.dumpRestore;
-    const rollback = !this.d.snapshotsEnabled
-      ? { coverage: "none" as const, reason: "snapshots are turned off (CACHIFY_SNAPSHOTS=off)" }
+    const snapshotsOff = this.d.snapshotsOff();
+    const snapshots = snapshotsOff === undefined && caps.dumpRestore;
+    const rollback = snapshotsOff
+      ? { coverage: "none" as const, reason: snapshotsOff }
       : !caps.dumpRestore
         ? {
             coverage: "none" as const,

@@ -8,6 +8,7 @@ import { registerKeyCommands } from "./commands/keys.ts";
 import { registerPolicyCommands } from "./commands/policy.ts";
 import { registerProfileCommands } from "./commands/profile.ts";
 import { registerRollbackCommands } from "./commands/rollback.ts";
+import { registerSettingsCommands } from "./commands/settings.ts";
 import { registerStudioCommand } from "./commands/studio.ts";
 import { registerTimelineCommand } from "./commands/timeline.ts";
 import { registerWorkflowCommands } from "./commands/workflow.ts";
@@ -52,6 +53,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void) {
   registerAlertCommands(program, ctx, run);
   registerWorkflowCommands(program, ctx, run, setExit);
   registerHistoryCommands(program, ctx, run);
+  registerSettingsCommands(program, ctx, run);
   const override = (c: Command) => {
     c.exitOverride();
     c.commands.forEach(override);

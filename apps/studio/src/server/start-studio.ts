@@ -12,6 +12,7 @@ import { registerPolicyRoutes } from "./routes/policies.ts";
 import { registerProfileRoutes } from "./routes/profiles.ts";
 import { registerRollbackRoutes } from "./routes/rollback.ts";
 import { registerServerInfoRoutes } from "./routes/server-info.ts";
+import { registerSettingsRoutes } from "./routes/settings.ts";
 import { registerValueRoutes } from "./routes/values.ts";
 import { registerWorkflowRoutes } from "./routes/workflows.ts";
 import { doorHook, makeDoor } from "./security.ts";
@@ -70,6 +71,7 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
     registerServerInfoRoutes(server, app);
     registerObservabilityRoutes(server, app);
     registerWorkflowRoutes(server, app);
+    registerSettingsRoutes(server, app);
     registerStaticFiles(server, findWebDist());
     await server.listen({ port: options.port ?? 0, host });
     const address = server.server.address();

@@ -18,6 +18,7 @@ import { enforceReadOnly } from "../policy/read-only.ts";
 import type { CacheProvider } from "../ports/cache-provider.ts";
 import type { HistoryRepository, ReadOnlyPolicySource } from "../ports/stores.ts";
 import type { ConnectionProfile } from "../profiles/profile.ts";
+import type { FeatureSwitches } from "../settings/features.ts";
 import { stateDigest } from "../snapshots/digest.ts";
 import type { SnapshotBatch } from "../snapshots/snapshot.ts";
 import {
@@ -76,6 +77,11 @@ export interface GateDeps {
   challenges?: ChallengeRegistry;
   /** The snapshot stage; without it mutations carry no pre-image (V1 behaviour). */
   snapshots?: SnapshotDeps;
+  /**
+   * The V2 switches, read at each run: retries off makes every operation one attempt whatever the
+   * profile's retry policy says (absent: on). Snapshots off is the snapshot policy's `enabled`.
+   */
+  features?: () => Pick<FeatureSwitches, "retries">;
 }
 
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
@@ -312,6 +318,10 @@ export class OperationGate {
     counter: { attempts: number },
   ): Promise<ResultOf<O>> {
     const operationId = newId("op");
+    const retry =
+      this.deps.features?.().retries === false
+        ? { ...profile.retry, maxAttempts: 1 }
+        : profile.retry;
     for (;;) {
       counter.attempts++;
       const controller = new AbortController();
@@ -331,8 +341,8 @@ export class OperationGate {
           `${op.kind} on "${profile.name}"`,
         );
       } catch (e) {
-        if (ctx.signal?.aborted || !shouldRetry(e, spec, profile.retry, counter.attempts)) throw e;
-        await this.sleep(backoffDelay(profile.retry, counter.attempts + 1), ctx.signal);
+        if (ctx.signal?.aborted || !shouldRetry(e, spec, retry, counter.attempts)) throw e;
+        await this.sleep(backoffDelay(retry, counter.attempts + 1), ctx.signal);
       } finally {
         ctx.signal?.removeEventListener("abort", onOuterAbort);
       }

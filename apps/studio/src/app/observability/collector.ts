@@ -60,6 +60,8 @@ export interface CollectorDeps {
   appMetrics: AppMetrics;
   notifier: AlertNotifier;
   settings: () => ObservabilitySettings;
+  /** The "alerts" switch, read at each poll: off, rules are not evaluated and nothing notifies. */
+  alerts?: () => boolean;
   clock?: () => number;
 }
 
@@ -613,6 +615,7 @@ export class Collector {
   // ---- alerts ---------------------------------------------------------------------------------
 
   private evaluateAlerts(w: Watch, now: number): void {
+    if (this.deps.alerts?.() === false) return;
     const changed: AlertState[] = [];
     for (const rule of this.rules) {
       const key = stateKey(rule.id, w.profile.id);

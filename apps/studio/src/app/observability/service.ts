@@ -7,6 +7,7 @@ import {
   buildAlertRule,
   type ConnectionProfile,
   chooseStep,
+  type FeatureName,
   type HealthCard,
   type HealthInput,
   type HistoryEvent,
@@ -41,7 +42,15 @@ export interface ObservabilityAppParts {
   gate: OperationGate;
   history: { append(event: HistoryEvent): void; list(query: HistoryQuery): HistoryEvent[] };
   observers: ((s: OperationSample) => void)[];
+  /** The V2 switches: "metrics" runs the collector, "alerts" its alert evaluation. Absent: on. */
+  features?: {
+    enabled(name: FeatureName): boolean;
+    onChange(listener: () => void): () => void;
+  };
 }
+
+/** How often a running studio looks for switches changed by another process (the CLI). */
+const FEATURE_RECHECK_MS = 1000;
 
 export interface CollectorOptions {
   clock?: () => number;
@@ -98,6 +107,9 @@ export class ObservabilityService {
   readonly desktop: DesktopNotifier;
   private collector: Collector | undefined;
   private cachedSettings: ObservabilitySettings | undefined;
+  /** Set while the studio wants a collector (it runs only while the metrics switch is on). */
+  private wanted: CollectorOptions | undefined;
+  private featureTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly app: ObservabilityAppParts,
@@ -106,6 +118,11 @@ export class ObservabilityService {
   ) {
     this.live = live;
     this.desktop = desktop;
+    app.features?.onChange(() => this.applyFeatures());
+  }
+
+  private feature(name: FeatureName): boolean {
+    return this.app.features?.enabled(name) ?? true;
   }
 
   // ---- collector ------------------------------------------------------------------------------
@@ -114,8 +131,36 @@ export class ObservabilityService {
     return this.collector !== undefined;
   }
 
-  /** Starts polling every watched profile (the studio only). */
-  startCollector(options: CollectorOptions = {}): Collector {
+  /**
+   * Starts polling every watched profile (the studio only), as long as the metrics switch is on;
+   * the switch then starts and stops it without a restart.
+   */
+  startCollector(options: CollectorOptions = {}): Collector | undefined {
+    this.wanted = options;
+    if (!this.featureTimer && this.app.features) {
+      // A switch changed by another process (the CLI) is noticed here even when nothing else runs.
+      this.featureTimer = setInterval(
+        () => this.app.features?.enabled("metrics"),
+        FEATURE_RECHECK_MS,
+      );
+      this.featureTimer.unref?.();
+    }
+    return this.applyFeatures();
+  }
+
+  /** The collector runs when the studio wants it and the metrics switch is on. */
+  private applyFeatures(): Collector | undefined {
+    if (!this.wanted) return undefined;
+    if (this.feature("metrics")) return this.launch(this.wanted);
+    if (this.collector) {
+      void this.halt().catch((e) =>
+        console.error(`cachify: stopping the collector: ${(e as Error).message}`),
+      );
+    }
+    return undefined;
+  }
+
+  private launch(options: CollectorOptions): Collector {
     if (this.collector) return this.collector;
     if (!this.app.observers.includes(this.appMetrics.observe))
       this.app.observers.push(this.appMetrics.observe);
@@ -137,18 +182,34 @@ export class ObservabilityService {
       appMetrics: this.appMetrics,
       notifier,
       settings,
+      alerts: () => this.feature("alerts"),
       ...(options.clock ? { clock: options.clock } : {}),
     });
     this.collector.start();
     return this.collector;
   }
 
+  /** Stops the collector for good (the studio is closing). */
   async stopCollector(): Promise<void> {
+    this.wanted = undefined;
+    if (this.featureTimer) clearInterval(this.featureTimer);
+    this.featureTimer = undefined;
+    await this.halt();
+    // A collector the metrics switch stopped may still be writing its last rollups.
+    await Promise.allSettled([...this.halting]);
+  }
+
+  private readonly halting = new Set<Promise<void>>();
+
+  private async halt(): Promise<void> {
     const c = this.collector;
     this.collector = undefined;
     const i = this.app.observers.indexOf(this.appMetrics.observe);
     if (i >= 0) this.app.observers.splice(i, 1);
-    await c?.stop();
+    if (!c) return;
+    const stopped = c.stop().finally(() => this.halting.delete(stopped));
+    this.halting.add(stopped);
+    await stopped;
   }
 
   /** The collector's per-poll points of a profile (the last hour), for live sparklines. */
@@ -185,7 +246,11 @@ export class ObservabilityService {
     const unwatched = this.app.store.observability.unwatched();
     return this.app.profiles.list().map((p) => {
       const c = unwatchedCard(p, !unwatched.has(p.id));
-      c.reasons = ["the studio is not running: no live health"];
+      c.reasons = [
+        this.wanted && !this.feature("metrics")
+          ? "metrics collection is turned off in Settings (Features): no live health"
+          : "the studio is not running: no live health",
+      ];
       return c;
     });
   }

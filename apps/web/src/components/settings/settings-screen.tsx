@@ -1,12 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, type ReactNode, useEffect, useId, useState } from "react";
 import { type ApiError, api } from "../../api/client.ts";
+import { useFeatures } from "../../api/features.ts";
 import { usePolicies } from "../../api/hooks.ts";
 import { type ObservabilitySettings, obsApi, type SettingsInput } from "../../api/observability.ts";
 import { obsKeys, useObsSettings } from "../../api/observability-hooks.ts";
 import { type ThemeChoice, useTheme } from "../../lib/theme.ts";
 import { ErrorNotice } from "../error-notice.tsx";
 import { useBrowserNotifications } from "../notifications/browser-notify.ts";
+import { FeaturesSection } from "./features-section.tsx";
 
 type NumField =
   | "pollIntervalMs"
@@ -112,6 +114,7 @@ export function SettingsScreen() {
   const [theme, setTheme] = useTheme();
   const browser = useBrowserNotifications();
   const policies = usePolicies();
+  const features = useFeatures();
   const health = useQuery({
     queryKey: ["health"],
     queryFn: ({ signal }) => api.health(signal),
@@ -204,6 +207,10 @@ export function SettingsScreen() {
               </label>
             ))}
           </fieldset>
+        </Section>
+
+        <Section title="Features">
+          <FeaturesSection features={features} />
         </Section>
 
         {settings.isPending ? (
@@ -333,11 +340,14 @@ export function SettingsScreen() {
             <div className="about-row">
               <dt>Data folder</dt>
               <dd>
-                <span className="muted">
-                  Not reported by the studio's API. It is the folder given with{" "}
-                  <code>--data-dir</code>, else <code>$CACHIFY_HOME</code>, else the platform's
-                  app-data folder.
-                </span>
+                {features.data ? (
+                  <span className="mono">{features.data.dataDir}</span>
+                ) : (
+                  <span className="muted">
+                    The folder given with <code>--data-dir</code>, else <code>$CACHIFY_HOME</code>,
+                    else the platform's app-data folder.
+                  </span>
+                )}
               </dd>
             </div>
             <div className="about-row">
