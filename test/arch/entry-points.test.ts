@@ -159,6 +159,7 @@ const API_OTHER: Record<string, string> = {
   "DELETE /api/profiles/:id": "removes a profile from the local store",
   "POST /api/profiles/:id/test": "PING through the gate (read)",
   "POST /api/connections/test": "PING through the gate on an unsaved profile (read)",
+  "PUT /api/rollback/settings": "snapshot retention and sensitive key patterns in the local store",
   "POST /api/policies/read-only": "sets a policy in the local store",
   "DELETE /api/policies/read-only/:profileId": "clears a policy in the local store",
 };
@@ -204,6 +205,7 @@ const CLI_OTHER: Record<string, string> = {
   "policy clear": "local store",
   "policy list": "local store",
   "rollback list": "local store",
+  "rollback settings": "local store (snapshot retention, sensitive key patterns)",
   "settings show": "local store",
   "settings set": "local store (feature switches)",
 };

@@ -1,5 +1,6 @@
 export * from "./binaries.ts";
 export * from "./cluster.ts";
+export * from "./cluster-view.ts";
 export type { SharedServers } from "./global-setup.ts";
 export * from "./memcached.ts";
 export * from "./ports.ts";

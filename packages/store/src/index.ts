@@ -38,10 +38,10 @@ export { CHUNK_ITEMS } from "./plan-codec.ts";
 export { SqlitePolicyRepository } from "./policy-repository.ts";
 export { SqliteProfileRepository } from "./profile-repository.ts";
 export {
-  DEFAULT_SNAPSHOT_RETENTION,
   type SnapshotRetention,
   SqliteSnapshotRepository,
 } from "./snapshot-repository.ts";
+export { SqliteSnapshotSettings, snapshotRetention } from "./snapshot-settings.ts";
 export {
   SqliteExecutionRepository,
   SqlitePlanRepository,

@@ -14,6 +14,7 @@ import { runMigrations } from "./migrations.ts";
 import { SqlitePolicyRepository } from "./policy-repository.ts";
 import { SqliteProfileRepository } from "./profile-repository.ts";
 import { SqliteSnapshotRepository } from "./snapshot-repository.ts";
+import { SqliteSnapshotSettings } from "./snapshot-settings.ts";
 import { isCorruptionError, storageHint } from "./sqlite-errors.ts";
 import {
   SqliteExecutionRepository,
@@ -52,6 +53,8 @@ export interface Store {
   readonly features: SqliteFeatureSettings;
   readonly timeline: SqliteTimelineQueries;
   readonly snapshots: SqliteSnapshotRepository;
+  /** Snapshot retention and sensitive key patterns (Settings → Snapshots). */
+  readonly snapshotSettings: SqliteSnapshotSettings;
   /** Workflows: dry-run plans (keys in chunks), executions with their attempts, saved templates. */
   readonly plans: SqlitePlanRepository;
   readonly executions: SqliteExecutionRepository;
@@ -121,6 +124,7 @@ export function openStore(dataDir: string): Store {
     features: new SqliteFeatureSettings(db),
     timeline: new SqliteTimelineQueries(db),
     snapshots: new SqliteSnapshotRepository(db, cipher),
+    snapshotSettings: new SqliteSnapshotSettings(db),
     plans: new SqlitePlanRepository(db),
     executions: new SqliteExecutionRepository(db),
     savedTemplates: new SqliteSavedTemplateRepository(db),

@@ -15,11 +15,6 @@ export interface SnapshotRetention {
   maxTotalBytes: number;
 }
 
-export const DEFAULT_SNAPSHOT_RETENTION: SnapshotRetention = {
-  maxAgeMs: 7 * 24 * 3_600_000,
-  maxTotalBytes: 1024 * 1024 * 1024,
-};
-
 interface BatchRow {
   batch_id: number;
   operation_id: string;

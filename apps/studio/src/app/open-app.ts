@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { OperationGate, type OperationSample, ProviderPool } from "@cachify/core";
-import { DEFAULT_SNAPSHOT_RETENTION, openStore, type Store } from "@cachify/store";
+import { openStore, type Store } from "@cachify/store";
 import { FeatureService } from "./feature-service.ts";
 import { HistoryFeed } from "./history-feed.ts";
 import { ManagedPolicySource } from "./managed-policy.ts";
@@ -9,6 +9,7 @@ import { CombinedPolicies } from "./policies.ts";
 import { ProfileService } from "./profile-service.ts";
 import { createProvider } from "./provider-factory.ts";
 import { RollbackService } from "./rollback-service.ts";
+import { SnapshotSettingsService } from "./snapshot-settings-service.ts";
 import { WorkflowService } from "./workflow-service.ts";
 
 /** The composition root: wires the store and the engine adapters into the core. */
@@ -28,6 +29,8 @@ export interface App {
   observability: ObservabilityService;
   /** Workflows: templates, dry-run plans, confirmed executions, history and reruns. */
   workflows: WorkflowService;
+  /** Snapshot retention and sensitive key patterns. */
+  snapshotSettings: SnapshotSettingsService;
   close(): Promise<void>;
 }
 
@@ -39,8 +42,10 @@ export interface AppOptions {
 
 export function openApp(options: AppOptions): App {
   const store = openStore(options.dataDir);
-  // Retention runs at every start (cheap: indexed deletes), so old pre-images never pile up.
-  store.snapshots.prune(DEFAULT_SNAPSHOT_RETENTION);
+  // Retention runs at start, on a settings change and every few minutes (whole batches by index),
+  // so old pre-images never pile up.
+  const snapshotSettings = new SnapshotSettingsService(store);
+  snapshotSettings.start();
   const managedPolicy = new ManagedPolicySource(
     options.managedPolicyPath ??
       process.env.CACHIFY_MANAGED_POLICY ??
@@ -63,7 +68,10 @@ export function openApp(options: AppOptions): App {
     // Both read at each operation, so a switch applies without a restart.
     snapshots: {
       store: store.snapshots,
-      policyFor: () => ({ enabled: features.current().snapshots }),
+      policyFor: () => {
+        const excluded = snapshotSettings.excluded()?.matches;
+        return { enabled: features.current().snapshots, ...(excluded ? { excluded } : {}) };
+      },
     },
     features: () => features.current(),
   });
@@ -85,6 +93,7 @@ export function openApp(options: AppOptions): App {
     policies,
     resolveProfile: (ref) => profiles.resolve(ref),
     snapshotsOff: () => features.snapshotsOffReason(),
+    unsnapshotted: () => snapshotSettings.excluded(),
     rollback: {
       // onAbort stopAndRollback: the snapshot service puts the execution's keys back.
       rollbackExecution: async (executionId, profileId) => {
@@ -118,9 +127,11 @@ export function openApp(options: AppOptions): App {
     features,
     observability,
     workflows,
+    snapshotSettings,
     async close() {
       if (closed) return;
       closed = true;
+      snapshotSettings.stop();
       await workflows.close();
       await observability.stopCollector();
       await pool.closeAll();

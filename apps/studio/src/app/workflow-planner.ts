@@ -38,6 +38,8 @@ export interface BuildInput {
   ctx: GateContext;
   signal: AbortSignal;
   onProgress(p: PlanProgress): void;
+  /** Keys whose values will not be snapshotted (sensitive patterns): counted for the coverage. */
+  sensitive?: (key: Uint8Array) => boolean;
 }
 
 export interface BuildResult {
@@ -46,6 +48,8 @@ export interface BuildResult {
   limitReached: boolean;
   duplicates: number;
   unchanged: number;
+  /** Planned keys matching `sensitive`. */
+  sensitive: number;
   nodes: string[];
   bestEffort?: string;
 }
@@ -62,6 +66,7 @@ export class PlanBuilder {
   private scanned = 0;
   private duplicates = 0;
   private unchanged = 0;
+  private sensitive = 0;
   private limitReached = false;
   private readonly nodeIndex = new Map<string, number>();
   private readonly nodes: string[] = [];
@@ -90,6 +95,7 @@ export class PlanBuilder {
       limitReached: this.limitReached,
       duplicates: this.duplicates,
       unchanged: this.unchanged,
+      sensitive: this.sensitive,
       nodes: this.nodes,
       ...(this.bestEffort ? { bestEffort: this.bestEffort } : {}),
     };
@@ -235,6 +241,8 @@ export class PlanBuilder {
       this.limitReached = true;
     }
     if (take.length === 0) return;
+    const sensitive = this.input.sensitive;
+    if (sensitive) for (const i of take) if (sensitive(i.key)) this.sensitive++;
     this.input.writer.append(take);
     this.matched += take.length;
   }

@@ -77,6 +77,8 @@ export interface WorkflowDeps {
    * it takes them): the plan's rollback coverage.
    */
   snapshotsOff: () => string | undefined;
+  /** Keys whose values are not snapshotted (sensitive patterns without opt-in), if any. */
+  unsnapshotted?: () => { matches: (key: Uint8Array) => boolean; patterns: string[] } | undefined;
   rollback?: WorkflowRollbackPort;
   planMaxAgeMs?: number;
 }
@@ -321,12 +323,14 @@ export class WorkflowService {
       });
     };
     let lastEmit = 0;
+    const sensitive = snapshots ? this.d.unsnapshotted?.() : undefined;
     const builder = new PlanBuilder(this.d.gate, {
       plan,
       spec,
       profile,
       caps,
       writer,
+      ...(sensitive ? { sensitive: sensitive.matches } : {}),
       // Cancelling a dry-run stops it between pages; a page in flight is let finish (aborting it
       // would drop the connection under the other operations in flight).
       ctx: { origin: req.origin },
@@ -353,6 +357,12 @@ export class WorkflowService {
         if (r.unchanged) plan.unchanged = r.unchanged;
         if (r.nodes.length > 0) plan.nodes = r.nodes;
         if (r.bestEffort && !plan.notes.includes(r.bestEffort)) plan.notes.unshift(r.bestEffort);
+        if (sensitive && r.sensitive > 0) {
+          plan.rollback = {
+            coverage: "partial",
+            reason: `${r.sensitive.toLocaleString("en-US")} of ${r.matched.toLocaleString("en-US")} keys match sensitive key patterns (${sensitive.patterns.join(", ")}): their values are not snapshotted, so a rollback cannot put them back. Opt in per pattern under Settings → Snapshots.`,
+          };
+        }
         plan.estimatedDurationMs = estimateDurationMs(r.matched, profile.engine, policy, snapshots);
         plan.finishedAt = Date.now();
         return this.finishPlan(plan, wake);

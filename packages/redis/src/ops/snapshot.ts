@@ -1,8 +1,9 @@
 import { displayKey, type KeyDump, type OperationOf, type RestoreOutcome } from "@cachify/core";
 import type { Redis } from "ioredis";
 import { buf } from "../bytes.ts";
-import type { RedisContext } from "../context.ts";
+import { nodeId, type RedisContext } from "../context.ts";
 import { dumpValueType } from "../dump-format.ts";
+import { sendBuffer } from "../send.ts";
 import { RespWriter, rawAvailable, sendRaw } from "./raw-pipeline.ts";
 
 /**
@@ -21,32 +22,65 @@ export async function dump(ctx: RedisContext, op: OperationOf<"dump">): Promise<
     if (g) g.push(i);
     else groups.set(node, [i]);
   });
+  const redirected: number[] = [];
+  const fill = (index: number, payload: Buffer | null, pttl: number, where?: string) => {
+    const existed = payload !== null;
+    const d: KeyDump = {
+      key: op.keys[index]!,
+      existed,
+      type: existed ? dumpValueType(payload) : "none",
+      absoluteExpiryMs: existed && pttl >= 0 ? now + pttl : null,
+      sizeBytes: payload?.length ?? 0,
+    };
+    if (payload) d.payload = payload;
+    if (where) d.node = where;
+    out[index] = d;
+  };
   await Promise.all(
     [...groups].map(async ([node, indexes]) => {
-      const where = ctx.cluster ? `${node.options.host}:${node.options.port}` : undefined;
-      const replies = await dumpReplies(node, op.keys, indexes);
+      const where = ctx.cluster ? nodeId(node) : undefined;
+      const replies = await dumpReplies(node, op.keys, indexes, ctx.cluster);
       indexes.forEach((index, j) => {
-        const payload = replies[2 * j] as Buffer | null;
-        const pttl = Number(replies[2 * j + 1] ?? -2);
-        const existed = payload !== null;
-        const d: KeyDump = {
-          key: op.keys[index]!,
-          existed,
-          type: existed ? dumpValueType(payload) : "none",
-          absoluteExpiryMs: existed && pttl >= 0 ? now + pttl : null,
-          sizeBytes: payload?.length ?? 0,
-        };
-        if (payload) d.payload = payload;
-        if (where) d.node = where;
-        out[index] = d;
+        const payload = replies[2 * j];
+        const pttl = replies[2 * j + 1];
+        if (payload instanceof Error || pttl instanceof Error) redirected.push(index);
+        else fill(index, payload as Buffer | null, Number(pttl ?? -2), where);
       });
+    }),
+  );
+  // Keys whose slot moved (failover, resharding): asked again through the Cluster client, which
+  // follows MOVED and ASK and refreshes its slot map, so the next batch routes right. Sent as
+  // plain commands: ioredis does not follow redirects of auto-pipelined ones.
+  await Promise.all(
+    redirected.map(async (index) => {
+      const key = buf(op.keys[index]!);
+      const [payload, pttl] = await Promise.all([
+        sendBuffer(ctx.client, "DUMP", [key]),
+        sendBuffer(ctx.client, "PTTL", [key]),
+      ]);
+      fill(index, payload as Buffer | null, Number(pttl), nodeId(ctx.nodeFor(key)));
     }),
   );
   return out;
 }
 
-/** DUMP and PTTL replies for the keys at `indexes`, in order; an error reply throws. */
-async function dumpReplies(node: Redis, keys: Uint8Array[], indexes: number[]): Promise<unknown[]> {
+/** Error replies that mean "ask the node that owns the slot now". */
+const REDIRECT = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN) /;
+
+/**
+ * DUMP and PTTL replies for the keys at `indexes`, in order. On a Cluster a redirect reply is
+ * kept (as the Error) for the caller to ask again; any other error reply throws.
+ */
+async function dumpReplies(
+  node: Redis,
+  keys: Uint8Array[],
+  indexes: number[],
+  cluster: boolean,
+): Promise<unknown[]> {
+  const keep = (e: Error) => {
+    if (cluster && REDIRECT.test(e.message)) return e;
+    throw e;
+  };
   const replies: unknown[] = new Array(indexes.length * 2);
   if (rawAvailable(node)) {
     let size = 0;
@@ -57,8 +91,7 @@ async function dumpReplies(node: Redis, keys: Uint8Array[], indexes: number[]): 
       w.array(2).text("PTTL").bulk(keys[i]!);
     }
     await sendRaw(node, w.finish(), indexes.length * 2, (j, r) => {
-      if (!r.ok) throw r.error;
-      replies[j] = r.value;
+      replies[j] = r.ok ? r.value : keep(r.error);
     });
     return replies;
   }
@@ -66,8 +99,7 @@ async function dumpReplies(node: Redis, keys: Uint8Array[], indexes: number[]): 
   const p = node.pipeline();
   for (const i of indexes) p.dumpBuffer(buf(keys[i]!)).pttl(buf(keys[i]!));
   ((await p.exec()) ?? []).forEach(([err, value], j) => {
-    if (err) throw err;
-    replies[j] = value;
+    replies[j] = err ? keep(err) : value;
   });
   return replies;
 }
@@ -87,7 +119,7 @@ export async function restore(
       const key = buf(item.key);
       try {
         if (!item.existed) {
-          await c.unlink(key);
+          await sendBuffer(c, "UNLINK", [key]);
           return { key: item.key, status: "deleted" };
         }
         if (item.absoluteExpiryMs !== null && item.absoluteExpiryMs <= Date.now()) {
@@ -99,6 +131,7 @@ export async function restore(
         }
         if (!item.payload)
           return { key: item.key, status: "failed", reason: "the snapshot holds no value" };
+        // Plain commands, not auto-pipelined ones: those do not follow a Cluster's redirects.
         const args: (string | number | Buffer)[] = [
           key,
           item.absoluteExpiryMs ?? 0,
@@ -106,7 +139,7 @@ export async function restore(
           "REPLACE",
         ];
         if (item.absoluteExpiryMs !== null) args.push("ABSTTL");
-        await (c as unknown as { restore(...a: unknown[]): Promise<unknown> }).restore(...args);
+        await sendBuffer(c, "RESTORE", args);
         return { key: item.key, status: "restored" };
       } catch (e) {
         const message = (e as Error).message ?? String(e);

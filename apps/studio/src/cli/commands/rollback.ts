@@ -1,3 +1,4 @@
+import type { SnapshotSettings } from "@cachify/core";
 import type { Command } from "commander";
 import { keyFrom } from "../../app/key-args.ts";
 import { RollbackService } from "../../app/rollback-service.ts";
@@ -41,6 +42,63 @@ export function registerRollbackCommands(program: Command, ctx: CliContext, run:
                   s.restoreStatus,
                 ]),
               ]),
+        );
+      }),
+    );
+
+  rollback
+    .command("settings")
+    .description(
+      "show or change snapshot retention and sensitive key patterns (values of sensitive keys are not snapshotted unless opted in)",
+    )
+    .option(
+      "--retention-days <n>",
+      "drop snapshots older than N days",
+      wholeNumber("--retention-days"),
+    )
+    .option("--max-size-mb <n>", "keep at most N MB of pre-images", wholeNumber("--max-size-mb"))
+    .option(
+      "--sensitive <patterns...>",
+      "sensitive key patterns, not snapshotted (replaces the list)",
+    )
+    .option("--opt-in <patterns...>", "sensitive key patterns that are snapshotted anyway")
+    .option("--clear-sensitive", "remove every sensitive pattern")
+    .option("--json", "print JSON")
+    .action(
+      run(async (p, o) => {
+        const app = ctx.open();
+        const change: Record<string, unknown> = {};
+        if (o.retentionDays !== undefined) change.retentionDays = o.retentionDays;
+        if (o.maxSizeMb !== undefined) change.maxTotalMb = o.maxSizeMb;
+        if (o.sensitive || o.optIn || o.clearSensitive) {
+          change.sensitive = [
+            ...((o.sensitive as string[] | undefined) ?? []).map((pattern) => ({
+              pattern,
+              snapshot: false,
+            })),
+            ...((o.optIn as string[] | undefined) ?? []).map((pattern) => ({
+              pattern,
+              snapshot: true,
+            })),
+          ];
+        }
+        const s: SnapshotSettings & { pruned?: number } =
+          Object.keys(change).length > 0
+            ? app.snapshotSettings.update(change)
+            : app.snapshotSettings.get();
+        p.result(s, () =>
+          [
+            `Snapshots are kept ${s.retentionDays} days, at most ${s.maxTotalMb} MB.`,
+            s.sensitive.length === 0
+              ? "No sensitive key patterns."
+              : `Sensitive key patterns:\n${s.sensitive
+                  .map(
+                    (x) =>
+                      `  ${x.pattern}  ${x.snapshot ? "snapshotted (opted in)" : "not snapshotted"}`,
+                  )
+                  .join("\n")}`,
+            ...(s.pruned ? [`Dropped ${s.pruned} snapshots past the new limits.`] : []),
+          ].join("\n"),
         );
       }),
     );

@@ -43,6 +43,10 @@ export function registerRollbackRoutes(server: FastifyInstance, app: App): void 
     return service.inspect(id);
   });
 
+  // Retention and sensitive key patterns: checked by the core (the error names the field).
+  server.get("/api/rollback/settings", async () => app.snapshotSettings.get());
+  server.put("/api/rollback/settings", async (req) => app.snapshotSettings.update(req.body ?? {}));
+
   server.post("/api/rollback/restore", async (req) => {
     const b = parse(RestoreBody, req.body, "body");
     return service.restore(
