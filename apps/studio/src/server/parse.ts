@@ -8,5 +8,10 @@ export function parse<T extends z.ZodType>(schema: T, data: unknown, what: strin
   const issues = r.error.issues
     .map((i) => `${i.path.length ? i.path.join(".") : what}: ${i.message}`)
     .join("; ");
-  throw badInput(`Invalid ${what}: ${issues}.`);
+  // The first field at fault, for a form to put the message next to it.
+  const first = r.error.issues[0]?.path;
+  throw badInput(
+    `Invalid ${what}: ${issues}.`,
+    first && first.length > 0 ? { param: first.join(".") } : undefined,
+  );
 }

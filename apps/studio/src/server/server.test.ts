@@ -151,6 +151,12 @@ describe("studio HTTP API", () => {
       body: { key: "api:two", value: "zwei", ttl: 60 },
     });
     expect(put.status).toBe(200);
+    // A malformed body names the field at fault, for the form to show the message beside it.
+    const badTtl = await http(studio, "PUT", `/api/profiles/${id}/key`, {
+      body: { key: "api:two", value: "drei", ttl: "soon" },
+    });
+    expect(badTtl.status).toBe(400);
+    expect(badTtl.json().error).toMatchObject({ code: "bad-input", details: { param: "ttl" } });
     const got = await http(studio, "GET", `/api/profiles/${id}/key?key=api:two`);
     expect(got.json()).toMatchObject({ key: "api:two", type: "string", value: "zwei" });
     expect((await http(studio, "GET", `/api/profiles/${id}/keys?match=api:[`)).status).toBe(400);
