@@ -5,23 +5,18 @@ import {
   type ObservabilitySettingsInput,
 } from "@cachify/core";
 import type Database from "better-sqlite3";
-
-const KEY = "settings";
+import { SettingsRecord } from "./settings-record.ts";
 
 /** The collector's settings and the per-profile "watch" switch (every profile is watched by default). */
 export class SqliteObservabilitySettings {
-  readonly #get: Database.Statement<[string], string>;
-  readonly #set: Database.Statement<[string, string]>;
+  readonly #record: SettingsRecord<ObservabilitySettings>;
   readonly #watch: Database.Statement<[string, number]>;
   readonly #unwatched: Database.Statement<[], string>;
   readonly #forget: Database.Statement<[string]>;
 
   constructor(db: Database.Database) {
-    this.#get = db
-      .prepare<[string], string>("SELECT value FROM observability_settings WHERE key = ?")
-      .pluck();
-    this.#set = db.prepare(
-      "INSERT INTO observability_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    this.#record = new SettingsRecord(db, "settings", DEFAULT_OBSERVABILITY_SETTINGS, (c, input) =>
+      mergeSettings(c, input as ObservabilitySettingsInput),
     );
     this.#watch = db.prepare(
       "INSERT INTO observability_watch (profile_id, watched) VALUES (?, ?) ON CONFLICT (profile_id) DO UPDATE SET watched = excluded.watched",
@@ -34,20 +29,12 @@ export class SqliteObservabilitySettings {
 
   /** The stored settings over the defaults (a newer default shows up for fields never set). */
   get(): ObservabilitySettings {
-    const text = this.#get.get(KEY);
-    if (!text) return DEFAULT_OBSERVABILITY_SETTINGS;
-    try {
-      return mergeSettings(DEFAULT_OBSERVABILITY_SETTINGS, JSON.parse(text));
-    } catch {
-      return DEFAULT_OBSERVABILITY_SETTINGS;
-    }
+    return this.#record.read();
   }
 
   /** Checks and stores a change; returns the settings now in force. */
   update(input: ObservabilitySettingsInput): ObservabilitySettings {
-    const next = mergeSettings(this.get(), input);
-    this.#set.run(KEY, JSON.stringify(next));
-    return next;
+    return this.#record.update(input);
   }
 
   setWatched(profileId: string, watched: boolean): void {

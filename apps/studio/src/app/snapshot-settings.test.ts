@@ -16,6 +16,19 @@ describe("snapshot settings: sensitive key patterns and retention (CLI, real Red
   const p = "snapset:";
   afterAll(() => sb.cleanup());
 
+  /** A dry-run of deleting every key of this test. */
+  const planAll = () =>
+    sb.run(
+      "workflow",
+      "plan",
+      "delete-by-pattern",
+      "--profile",
+      "ss",
+      "--param",
+      `pattern=${p}*`,
+      "--json",
+    );
+
   const snapshotted = async (key: string) =>
     (await sb.run("rollback", "list", "--profile", "ss", "--key", key, "--json")).json<{
       snapshots: unknown[];
@@ -35,16 +48,7 @@ describe("snapshot settings: sensitive key patterns and retention (CLI, real Red
 
     for (let i = 0; i < 5; i++) await redis(["SET", `${p}secret:${i}`, "t"]);
     for (let i = 0; i < 7; i++) await redis(["SET", `${p}plain:${i}`, "v"]);
-    const plan = await sb.run(
-      "workflow",
-      "plan",
-      "delete-by-pattern",
-      "--profile",
-      "ss",
-      "--param",
-      `pattern=${p}*`,
-      "--json",
-    );
+    const plan = planAll();
     expect(plan.code, plan.stderr).toBe(0);
     const view = plan.json<{ rollback: string; rollbackReason: string }>();
     expect(view.rollback).toBe("partial");
@@ -57,16 +61,7 @@ describe("snapshot settings: sensitive key patterns and retention (CLI, real Red
     expect(optIn.json<Settings>().sensitive).toEqual([{ pattern: `${p}secret:*`, snapshot: true }]);
     expect((await sb.run("del", "ss", `${p}secret:2`)).code).toBe(0);
     expect(await snapshotted(`${p}secret:2`)).toBe(1);
-    const again = await sb.run(
-      "workflow",
-      "plan",
-      "delete-by-pattern",
-      "--profile",
-      "ss",
-      "--param",
-      `pattern=${p}*`,
-      "--json",
-    );
+    const again = planAll();
     expect(again.json<{ rollback: string }>().rollback).toBe("full");
   });
 

@@ -1,0 +1,46 @@
+import type Database from "better-sqlite3";
+
+/**
+ * One settings record: JSON under a key of the settings key/value table of migration 6
+ * (`observability_settings`), read over its defaults. `merge(current, input)` checks a change and
+ * throws a bad-input error naming the field; a stored record it refuses (written by a newer
+ * version, or damaged) reads as the defaults rather than failing the studio.
+ */
+export class SettingsRecord<T> {
+  readonly #get: Database.Statement<[string], string>;
+  readonly #set: Database.Statement<[string, string]>;
+
+  constructor(
+    db: Database.Database,
+    private readonly key: string,
+    private readonly defaults: T,
+    private readonly merge: (current: T, input: unknown) => T,
+    /** Keeps what this version understands of a stored record before it is merged. */
+    private readonly understood: (stored: unknown) => unknown = (stored) => stored,
+  ) {
+    this.#get = db
+      .prepare<[string], string>("SELECT value FROM observability_settings WHERE key = ?")
+      .pluck();
+    this.#set = db.prepare(
+      "INSERT INTO observability_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    );
+  }
+
+  /** The stored record over the defaults (a newer default shows up for fields never set). */
+  read(): T {
+    const text = this.#get.get(this.key);
+    if (!text) return this.defaults;
+    try {
+      return this.merge(this.defaults, this.understood(JSON.parse(text)));
+    } catch {
+      return this.defaults;
+    }
+  }
+
+  /** Checks and stores a change over what is stored; returns the record now stored. */
+  update(input: unknown): T {
+    const next = this.merge(this.read(), input);
+    this.#set.run(this.key, JSON.stringify(next));
+    return next;
+  }
+}
