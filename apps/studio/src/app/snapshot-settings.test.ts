@@ -48,7 +48,7 @@ describe("snapshot settings: sensitive key patterns and retention (CLI, real Red
 
     for (let i = 0; i < 5; i++) await redis(["SET", `${p}secret:${i}`, "t"]);
     for (let i = 0; i < 7; i++) await redis(["SET", `${p}plain:${i}`, "v"]);
-    const plan = planAll();
+    const plan = await planAll();
     expect(plan.code, plan.stderr).toBe(0);
     const view = plan.json<{ rollback: string; rollbackReason: string }>();
     expect(view.rollback).toBe("partial");
@@ -61,7 +61,7 @@ describe("snapshot settings: sensitive key patterns and retention (CLI, real Red
     expect(optIn.json<Settings>().sensitive).toEqual([{ pattern: `${p}secret:*`, snapshot: true }]);
     expect((await sb.run("del", "ss", `${p}secret:2`)).code).toBe(0);
     expect(await snapshotted(`${p}secret:2`)).toBe(1);
-    const again = planAll();
+    const again = await planAll();
     expect(again.json<{ rollback: string }>().rollback).toBe("full");
   });
 
