@@ -159,6 +159,9 @@ const API_OTHER: Record<string, string> = {
   "DELETE /api/profiles/:id": "removes a profile from the local store",
   "POST /api/profiles/:id/test": "PING through the gate (read)",
   "POST /api/connections/test": "PING through the gate on an unsaved profile (read)",
+  // Onboarding (routes/onboarding.ts): detection only reads; an import fills the local store.
+  "POST /api/onboarding/detect": "PING + stats through the gate on unsaved profiles (reads)",
+  "POST /api/profiles/import": "creates profiles in the local store (all or nothing)",
   "PUT /api/rollback/settings": "snapshot retention and sensitive key patterns in the local store",
   "POST /api/policies/read-only": "sets a policy in the local store",
   "DELETE /api/policies/read-only/:profileId": "clears a policy in the local store",

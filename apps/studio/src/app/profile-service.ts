@@ -4,6 +4,8 @@ import {
   CachifyError,
   type ConnectionProfile,
   exportProfiles,
+  IMPORT_FORMAT_LABEL,
+  type ImportFormat,
   newId,
   type OperationGate,
   type Origin,
@@ -12,7 +14,7 @@ import {
   type ProfileRepository,
   type ProfileView,
   type ProviderPool,
-  parseProfileFile,
+  parseConnectionsFile,
   profileView,
   type ReadOnlyPolicySource,
   readOnlyState,
@@ -22,6 +24,16 @@ import { checkTlsFiles } from "@cachify/redis";
 export interface ConnectionTestResult {
   ok: true;
   latencyMs: number;
+}
+
+export interface ImportResult {
+  format: ImportFormat;
+  /** What the format is called, for messages ("RedisInsight database export"). */
+  formatLabel: string;
+  profiles: ConnectionProfile[];
+  notes: string[];
+  /** False for a dry run: validated, nothing stored. */
+  imported: boolean;
 }
 
 /** The id prefix of a profile that exists only for one connection test (never stored). */
@@ -92,7 +104,23 @@ export class ProfileService {
 
   /** Imports a V1 or current export file: all entries valid and names free, or nothing changes. */
   importFile(text: string): ConnectionProfile[] {
-    const { profiles } = parseProfileFile(text);
+    return this.importConnections(text).profiles;
+  }
+
+  /**
+   * Imports a connections file of any format `parseConnectionsFile` knows (ours, RedisInsight,
+   * Another Redis Desktop Manager, a URL list): every entry valid, its TLS files readable and its
+   * name free, or nothing is stored. `dryRun` validates and answers the same without storing.
+   */
+  importConnections(
+    text: string,
+    options: { environment?: unknown; dryRun?: boolean } = {},
+  ): ImportResult {
+    const parsed = parseConnectionsFile(
+      text,
+      options.environment === undefined ? {} : { environment: options.environment },
+    );
+    const { profiles } = parsed;
     for (const p of profiles) {
       try {
         checkTlsFiles(p);
@@ -104,10 +132,17 @@ export class ProfileService {
     if (taken.length > 0) {
       throw badInput(
         `Profile name(s) already exist: ${taken.join(", ")}. Rename them in the file or remove the existing ones. Nothing was imported.`,
+        { taken },
       );
     }
-    this.repo.saveMany(profiles);
-    return profiles;
+    if (!options.dryRun) this.repo.saveMany(profiles);
+    return {
+      format: parsed.format,
+      formatLabel: IMPORT_FORMAT_LABEL[parsed.format],
+      profiles,
+      notes: parsed.notes,
+      imported: !options.dryRun,
+    };
   }
 
   /**
@@ -147,6 +182,30 @@ export class ProfileService {
     const p = this.transient(input);
     try {
       return await this.test(p, gate, origin);
+    } finally {
+      await this.pool.drop(p.id);
+    }
+  }
+
+  /**
+   * Test connection plus what the server says it is: the same gated PING on an unsaved profile,
+   * then a gated `stats` read for the engine's version (onboarding's detection). The provider is
+   * closed right after.
+   */
+  async probeUnsaved(
+    input: ProfileInput,
+    gate: OperationGate,
+    origin: Origin,
+  ): Promise<ConnectionTestResult & { engine: "redis" | "memcached"; version?: string }> {
+    const p = this.transient(input);
+    try {
+      const ping = await this.test(p, gate, origin);
+      const stats = await gate.run(p, { kind: "stats" }, { origin });
+      return {
+        ...ping,
+        engine: stats.engine,
+        ...(stats.version !== undefined ? { version: stats.version } : {}),
+      };
     } finally {
       await this.pool.drop(p.id);
     }

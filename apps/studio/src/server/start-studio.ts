@@ -8,6 +8,7 @@ import { registerConsoleRoutes } from "./routes/console.ts";
 import { registerHistoryRoutes } from "./routes/history.ts";
 import { registerKeyRoutes } from "./routes/keys.ts";
 import { registerObservabilityRoutes } from "./routes/observability.ts";
+import { type OnboardingOptions, registerOnboardingRoutes } from "./routes/onboarding.ts";
 import { registerPolicyRoutes } from "./routes/policies.ts";
 import { registerProfileRoutes } from "./routes/profiles.ts";
 import { registerRollbackRoutes } from "./routes/rollback.ts";
@@ -25,6 +26,8 @@ export interface StudioOptions {
   host?: string;
   /** The observability collector: on unless false; options for tests (clock, desktop notifier). */
   collector?: false | CollectorOptions;
+  /** First-run detection: where REDIS_URL-style hints are read (tests give their own). */
+  onboarding?: OnboardingOptions;
 }
 
 export interface RunningStudio {
@@ -62,6 +65,7 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
     server.addHook("onRequest", (req, reply) => doorHook(door)(req, reply));
     server.get("/api/health", async () => ({ ok: true, version: "0.1.0" }));
     registerProfileRoutes(server, app);
+    registerOnboardingRoutes(server, app, options.onboarding);
     registerKeyRoutes(server, app);
     registerHistoryRoutes(server, app);
     registerPolicyRoutes(server, app);

@@ -120,7 +120,9 @@ export function registerProfileCommands(program: Command, ctx: CliContext, run: 
 
   profile
     .command("import <file>")
-    .description("import a V1 or current export file (all or nothing)")
+    .description(
+      "import a V1 or current export, a RedisInsight or Another Redis Desktop Manager export, or a URL list (all or nothing)",
+    )
     .option("--json", "print JSON")
     .action(
       run(async (p, file: string) => {
