@@ -80,10 +80,10 @@ describe("studio in Chromium", () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it("opens on a first-run empty state, with the token traded for a cookie", async () => {
+  it("opens on the first-run screen (Get started), with the token traded for a cookie", async () => {
     await page.goto(studio.url);
     await expect
-      .poll(() => page.getByRole("heading", { name: "Connect your first cache" }).isVisible())
+      .poll(() => page.getByRole("heading", { level: 1, name: "Get started" }).isVisible())
       .toBe(true);
     expect(page.url()).not.toContain("token=");
     await shot("01-first-run");

@@ -1,29 +1,48 @@
-import { type ReactNode, useState } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import { useProfiles } from "./api/hooks.ts";
 import { useObservabilityLive } from "./api/observability-hooks.ts";
-import { AddConnectionDialog } from "./components/add-connection-dialog.tsx";
+import { AddConnectionDialog, type ConnectionDraft } from "./components/add-connection-dialog.tsx";
 import { AlertsScreen } from "./components/alerts/alerts-screen.tsx";
 import { ConnectionRail } from "./components/connection-rail.tsx";
 import { ConnectionView } from "./components/connection-view.tsx";
+import { ConnectionsScreen } from "./components/connections-screen.tsx";
 import { DashboardView } from "./components/dashboard/dashboard-view.tsx";
 import { EmptyState } from "./components/empty-state.tsx";
 import { ErrorNotice } from "./components/error-notice.tsx";
 import { DatabaseIcon, PlusIcon } from "./components/icons.tsx";
 import { AlertToasts } from "./components/notifications/notification-center.tsx";
+import { OnboardingScreen } from "./components/onboarding/onboarding-screen.tsx";
 import { CommandPalette } from "./components/palette/command-palette.tsx";
 import { SettingsScreen } from "./components/settings/settings-screen.tsx";
-import { navigate, useRoute } from "./lib/route.ts";
+import { installDialogFocus } from "./lib/focus-trap.ts";
+import { navigate, routeHref, useRoute } from "./lib/route.ts";
 
 export function App() {
   const route = useRoute();
   const profiles = useProfiles();
-  const [adding, setAdding] = useState(false);
+  // The add-connection form: closed (null), or open with what it starts with.
+  const [adding, setAdding] = useState<ConnectionDraft | null>(null);
   const active = profiles.data?.find((p) => p.id === route.profileId);
-  const openAdd = () => setAdding(true);
+  const openAdd = (initial?: ConnectionDraft) => setAdding(initial ?? {});
   useObservabilityLive();
+  // Every dialog keeps Tab inside and gives focus back when it closes.
+  useEffect(() => installDialogFocus(), []);
+
+  // First run: no connection at all lands on Get started (it stays there while you add some).
+  const firstRun = profiles.data?.length === 0;
+  useEffect(() => {
+    if (firstRun && !route.screen && !route.profileId) {
+      history.replaceState(history.state, "", routeHref({ tab: "browser", screen: "get-started" }));
+      window.dispatchEvent(new HashChangeEvent("hashchange"));
+    }
+  }, [firstRun, route.screen, route.profileId]);
 
   let main: ReactNode;
-  if (route.screen === "settings") {
+  if (route.screen === "get-started") {
+    main = <OnboardingScreen profiles={profiles.data ?? []} firstRun={firstRun} onAdd={openAdd} />;
+  } else if (route.screen === "connections") {
+    main = <ConnectionsScreen profiles={profiles.data ?? []} onAdd={() => openAdd()} />;
+  } else if (route.screen === "settings") {
     main = <SettingsScreen />;
   } else if (route.screen === "alerts") {
     main = <AlertsScreen profiles={profiles.data ?? []} />;
@@ -45,7 +64,7 @@ export function App() {
         icon={<DatabaseIcon size={40} />}
         title="Connect your first cache"
         action={
-          <button type="button" className="btn btn-primary" onClick={openAdd}>
+          <button type="button" className="btn btn-primary" onClick={() => openAdd()}>
             <PlusIcon />
             Add your first connection
           </button>
@@ -79,16 +98,21 @@ export function App() {
         profiles={profiles.data}
         activeId={active?.id}
         tab={route.tab}
-        onAdd={openAdd}
+        onAdd={() => openAdd()}
         screen={route.screen ?? (route.profileId ? undefined : "overview")}
       />
       <main className="main">{main}</main>
       <AddConnectionDialog
-        open={adding}
-        onClose={() => setAdding(false)}
+        open={adding !== null}
+        initial={adding ?? undefined}
+        onClose={() => setAdding(null)}
         onCreated={(p) => navigate({ profileId: p.id, tab: "browser" })}
       />
-      <CommandPalette profiles={profiles.data ?? []} route={route} onAddConnection={openAdd} />
+      <CommandPalette
+        profiles={profiles.data ?? []}
+        route={route}
+        onAddConnection={() => openAdd()}
+      />
       <AlertToasts />
     </div>
   );

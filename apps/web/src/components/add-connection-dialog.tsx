@@ -1,8 +1,10 @@
+import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import type { ApiError } from "../api/client.ts";
 import { useCreateProfile } from "../api/hooks.ts";
+import { onboardingApi } from "../api/onboarding.ts";
 import type { Environment, NewProfile, ProfileView } from "../api/types.ts";
-import { ENV_LABEL } from "../lib/format.ts";
+import { ENV_LABEL, formatDuration } from "../lib/format.ts";
 
 type Field = "name" | "url" | "environment" | "timeoutMs" | "form";
 
@@ -16,12 +18,18 @@ interface Draft {
 
 const EMPTY: Draft = { name: "", url: "", environment: "dev", readOnly: false, timeoutMs: "5000" };
 
+/** What the form starts with when opened from elsewhere (onboarding's "Add with password…"). */
+export type ConnectionDraft = Partial<Draft>;
+
 /** Which input a server validation message is about, so it can be shown next to it. */
 function fieldOf(error: ApiError): Field {
   const named = error.details?.field;
   if (named === "name" || named === "url" || named === "environment" || named === "timeoutMs") {
     return named;
   }
+  // A failed connection test names a profile field; this form sets them all through the URL.
+  if (named === "connectTimeoutMs") return "timeoutMs";
+  if (typeof named === "string" && named !== "") return "url";
   const m = error.message;
   if (error.code === "conflict" || /^name\b/.test(m)) return "name";
   if (/^timeoutMs\b/.test(m)) return "timeoutMs";
@@ -39,17 +47,24 @@ function fieldOf(error: ApiError): Field {
 
 export function AddConnectionDialog({
   open,
+  initial,
   onClose,
   onCreated,
 }: {
   open: boolean;
+  initial?: ConnectionDraft | undefined;
   onClose: () => void;
   onCreated: (p: ProfileView) => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const nameRef = useRef<HTMLInputElement>(null);
+  const urlRef = useRef<HTMLInputElement>(null);
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const create = useCreateProfile();
+  // Test connection before saving: the same fields, a gated PING on an unsaved profile.
+  const test = useMutation<{ ok: true; latencyMs: number }, ApiError, NewProfile>({
+    mutationFn: (input) => onboardingApi.testConnection(input),
+  });
   const ids = {
     title: useId(),
     error: useId(),
@@ -64,27 +79,45 @@ export function AddConnectionDialog({
     const d = ref.current;
     if (!d) return;
     if (open && !d.open) {
-      setDraft(EMPTY);
+      setDraft({ ...EMPTY, ...initial });
       create.reset();
+      test.reset();
       d.showModal();
-      nameRef.current?.focus();
+      // A prefilled form (an address found on this machine) still needs its name and password.
+      (initial?.url && initial.name ? urlRef : nameRef).current?.focus();
     } else if (!open && d.open) {
       d.close();
     }
-  }, [open, create.reset]);
+  }, [open, initial, create.reset, test.reset]);
 
-  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
+  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
+    setDraft((d) => ({ ...d, [k]: v }));
+    // A result is about the fields as they were: it goes when they change.
+    if (test.isSuccess || test.isError) test.reset();
+  };
 
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
+  const inputOf = (): NewProfile => {
     const t = draft.timeoutMs.trim();
-    const input: NewProfile = {
+    return {
       name: draft.name.trim(),
       environment: draft.environment,
       readOnly: draft.readOnly,
       ...(draft.url.trim() ? { url: draft.url.trim() } : {}),
       ...(t === "" ? {} : { timeoutMs: /^\d+$/.test(t) ? Number(t) : t }),
     };
+  };
+
+  const onTest = () => {
+    create.reset();
+    const input = inputOf();
+    // The name is optional for a test ("unsaved connection" in history).
+    test.mutate(input.name === "" ? { ...input, name: "unsaved connection" } : input);
+  };
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    test.reset();
+    const input = inputOf();
     create.mutate(input, {
       onSuccess: (p) => {
         onCreated(p);
@@ -93,11 +126,13 @@ export function AddConnectionDialog({
     });
   };
 
-  const errField = create.error ? fieldOf(create.error) : undefined;
+  const failure = create.error ?? test.error ?? undefined;
+  const errField = failure ? fieldOf(failure) : undefined;
   const errorFor = (f: Field) =>
-    create.error && errField === f ? (
+    failure && errField === f ? (
       <p id={`${ids.error}-${f}`} className="field-error" role="alert">
-        {create.error.message}
+        {test.error ? "Connection test failed: " : ""}
+        {failure.message}
       </p>
     ) : null;
   const invalid = (f: Field) =>
@@ -138,6 +173,7 @@ export function AddConnectionDialog({
           </label>
           <input
             id={ids.url}
+            ref={urlRef}
             className="mono"
             value={draft.url}
             onChange={(e) => set("url", e.target.value)}
@@ -202,6 +238,20 @@ export function AddConnectionDialog({
           </p>
         )}
         <div className="form-actions">
+          <span className="test-result push-left" aria-live="polite">
+            {test.isPending && <span className="muted">Testing…</span>}
+            {test.isSuccess && (
+              <span className="ok">Reachable · {formatDuration(test.data.latencyMs)}</span>
+            )}
+          </span>
+          <button
+            type="button"
+            className="btn"
+            onClick={onTest}
+            disabled={test.isPending || create.isPending}
+          >
+            Test connection
+          </button>
           <button type="button" className="btn" onClick={onClose}>
             Cancel
           </button>

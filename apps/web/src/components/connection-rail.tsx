@@ -49,6 +49,7 @@ export function ConnectionRail({
         {(
           [
             ["overview", "Overview"],
+            ["connections", "Connections"],
             ["alerts", "Alerts"],
             ["settings", "Settings"],
           ] as [Screen, string][]

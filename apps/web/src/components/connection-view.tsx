@@ -1,11 +1,13 @@
-import { type KeyboardEvent, useRef, useState } from "react";
+import { type KeyboardEvent, useEffect, useRef, useState } from "react";
 import type { ProfileView } from "../api/types.ts";
 import { navigate, TABS, type Tab } from "../lib/route.ts";
+import { useViewRequest } from "../lib/view-requests.ts";
 import { ConsoleView } from "./console-view.tsx";
 import { ConnectionDashboard } from "./dashboard/connection-dashboard.tsx";
 import { GuardProvider } from "./guard.tsx";
 import { HistoryView } from "./history-view.tsx";
 import { KeyBrowser } from "./key-browser.tsx";
+import { RollbackDialog } from "./rollback/rollback-dialog.tsx";
 import { ServerInfoView } from "./server-info-view.tsx";
 import { ProdBar, TopBar } from "./top-bar.tsx";
 import { WorkflowsView } from "./workflows/workflows-view.tsx";
@@ -25,7 +27,25 @@ export function ConnectionView({ profile, tab }: { profile: ProfileView; tab: Ta
   if (!visited.has(tab)) setVisited(new Set([...visited, tab]));
   const tabRefs = useRef<Partial<Record<Tab, HTMLButtonElement | null>>>({});
 
+  const [rollback, setRollback] = useState(false);
+  // The command palette's "Rollback": the helper over every recent snapshot of this connection.
+  useViewRequest(profile.id, "rollback", () => setRollback(true));
+
   const go = (t: Tab) => navigate({ profileId: profile.id, tab: t });
+  // Alt+1 … Alt+6 switch tabs from anywhere in the connection (shown on each tab's hover).
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+      const n = Number(e.key);
+      const t = Number.isInteger(n) && n >= 1 ? TABS[n - 1] : undefined;
+      if (!t || document.querySelector("dialog[open]")) return;
+      e.preventDefault();
+      navigate({ profileId: profile.id, tab: t });
+      tabRefs.current[t]?.focus();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [profile.id]);
   const onKeyDown = (e: KeyboardEvent) => {
     const i = TABS.indexOf(tab);
     let next: Tab | undefined;
@@ -58,6 +78,8 @@ export function ConnectionView({ profile, tab }: { profile: ProfileView; tab: Ta
               aria-selected={t === tab}
               aria-controls={`panel-${t}`}
               tabIndex={t === tab ? 0 : -1}
+              aria-keyshortcuts={`Alt+${TABS.indexOf(t) + 1}`}
+              title={`${TAB_LABEL[t]} (Alt+${TABS.indexOf(t) + 1})`}
               className="tab"
               onClick={() => go(t)}
             >
@@ -92,6 +114,13 @@ export function ConnectionView({ profile, tab }: { profile: ProfileView; tab: Ta
           ) : null,
         )}
       </section>
+      {rollback && (
+        <RollbackDialog
+          profile={profile}
+          scope={{ kind: "recent" }}
+          onClose={() => setRollback(false)}
+        />
+      )}
     </GuardProvider>
   );
 }

@@ -8,6 +8,7 @@ import { globMatcher } from "../lib/glob.ts";
 import { KeyTree, prefixPattern } from "../lib/key-tree.ts";
 import { useOpenKeyRequests } from "../lib/open-key.ts";
 import { readOnlyReason } from "../lib/profile.ts";
+import { useViewRequest } from "../lib/view-requests.ts";
 import { ActionButton } from "./action-button.tsx";
 import { CreateKeyDialog } from "./create-key-dialog.tsx";
 import { EmptyState } from "./empty-state.tsx";
@@ -199,6 +200,11 @@ export function KeyBrowser({ profile, active }: { profile: ProfileView; active: 
     e.preventDefault();
     await openByName(goto);
   };
+  // The palette's "New key…": the same dialog as the button (a read-only connection refuses it
+  // there too, with the reason on the button).
+  useViewRequest(profile.id, "new-key", () => {
+    if (!lock) setCreating("");
+  });
   // The command palette's "Open key" lands here: the same exact lookup as the field.
   useOpenKeyRequests(profile.id, (name) => {
     setGoto(name);
@@ -443,6 +449,14 @@ export function KeyBrowser({ profile, active }: { profile: ProfileView; active: 
               label={listLabel}
             />
           )
+        ) : keys.isSuccess && !keys.hasNextPage && match === "*" && !type ? (
+          <EmptyState title="No keys yet">
+            <p>
+              <strong>{profile.name}</strong> holds no keys
+              {profile.engine === "redis" ? ` in database ${profile.db ?? 0}` : ""}.{" "}
+              {lock ? "" : "Create one with New key, or load some with a warm-up workflow."}
+            </p>
+          </EmptyState>
         ) : keys.isSuccess && !keys.hasNextPage ? (
           <EmptyState title="No keys match">
             <p>

@@ -5,6 +5,7 @@ import { qk, usePolicies } from "../api/hooks.ts";
 import type { ProfileView } from "../api/types.ts";
 import { formatCount, formatDuration } from "../lib/format.ts";
 import { profileAddress } from "../lib/profile.ts";
+import { useViewRequest } from "../lib/view-requests.ts";
 import { EnvBadge } from "./env-badge.tsx";
 import { ErrorNotice } from "./error-notice.tsx";
 import { FormDialog } from "./form-dialog.tsx";
@@ -15,6 +16,7 @@ export function TopBar({ profile }: { profile: ProfileView }) {
     mutationFn: () => api.testProfile(profile.id),
   });
   const retries = profile.retry.maxAttempts - 1;
+  useViewRequest(profile.id, "test-connection", () => test.mutate());
 
   return (
     <header className="topbar">

@@ -11,9 +11,18 @@ export const TABS: readonly Tab[] = [
   "dashboard",
 ];
 
-/** The global screens (no connection): `#/overview`, `#/alerts`, `#/settings`. */
-export type Screen = "overview" | "alerts" | "settings";
-export const SCREENS: readonly Screen[] = ["overview", "alerts", "settings"];
+/**
+ * The global screens (no connection): `#/overview`, `#/connections`, `#/alerts`, `#/settings`,
+ * and `#/get-started` (the first-run screen, shown by itself while there is no connection).
+ */
+export type Screen = "overview" | "connections" | "alerts" | "settings" | "get-started";
+export const SCREENS: readonly Screen[] = [
+  "overview",
+  "connections",
+  "alerts",
+  "settings",
+  "get-started",
+];
 
 export interface Route {
   profileId?: string;

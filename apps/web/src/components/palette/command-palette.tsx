@@ -4,6 +4,7 @@ import { ENV_SHORT } from "../../lib/format.ts";
 import { requestOpenKey } from "../../lib/open-key.ts";
 import { navigate, type Route, routeHref, type Screen, TABS, type Tab } from "../../lib/route.ts";
 import { type ThemeChoice, useTheme } from "../../lib/theme.ts";
+import { requestView, type ViewRequest } from "../../lib/view-requests.ts";
 
 const TAB_LABEL: Partial<Record<Tab, string>> = {
   browser: "Browser",
@@ -21,8 +22,30 @@ const SCREENS: { screen: Screen; label: string; hint: string }[] = [
     label: "Overview",
     hint: "health, trends and the timeline of every connection",
   },
+  {
+    screen: "connections",
+    label: "Connections",
+    hint: "every saved connection, its environment, policy and health",
+  },
   { screen: "alerts", label: "Alerts", hint: "alert rules and their state" },
   { screen: "settings", label: "Settings", hint: "collector, retention, notifications, theme" },
+  {
+    screen: "get-started",
+    label: "Get started",
+    hint: "find servers on this machine, import connections, environments explained",
+  },
+];
+
+/** Views inside a connection's tabs, reached through a request to the mounted view. */
+const SUB_VIEWS: { what: ViewRequest; tab: Tab; label: string; words: string }[] = [
+  { what: "workflow-templates", tab: "workflows", label: "Workflow templates", words: "presets" },
+  {
+    what: "workflow-executions",
+    tab: "workflows",
+    label: "Execution history",
+    words: "runs workflows rerun undo",
+  },
+  { what: "rollback", tab: "history", label: "Rollback", words: "undo restore snapshots" },
 ];
 
 interface Command {
@@ -165,8 +188,20 @@ function Palette({
           group: "Connections",
           label: t === "browser" ? p.name : `${p.name} › ${tabLabel(t)}`,
           hint: t === "browser" ? `${ENV_SHORT[p.environment]} · ${p.engine}` : undefined,
-          words,
+          words: t === "browser" ? `${words} key browser keys` : words,
           run: go({ profileId: p.id, tab: t }),
+        });
+      }
+      for (const v of SUB_VIEWS) {
+        out.push({
+          id: `conn:${p.id}:${v.what}`,
+          group: "Connections",
+          label: `${p.name} › ${v.label}`,
+          words: `${words} ${v.words}`,
+          run: () => {
+            go({ profileId: p.id, tab: v.tab })();
+            requestView(p.id, v.what);
+          },
         });
       }
     }
@@ -174,8 +209,43 @@ function Palette({
       id: "action:add",
       group: "Actions",
       label: "Add connection",
+      words: "new profile",
       run: onAddConnection,
     });
+    out.push({
+      id: "action:import",
+      group: "Actions",
+      label: "Import connections…",
+      hint: "Cachify, RedisInsight, Another Redis Desktop Manager, URL lists",
+      words: "file export",
+      run: go({ tab: "browser", screen: "get-started" }),
+    });
+    out.push({
+      id: "action:detect",
+      group: "Actions",
+      label: "Find servers on this machine",
+      words: "detect local redis memcached onboarding",
+      run: go({ tab: "browser", screen: "get-started" }),
+    });
+    if (current) {
+      out.push({
+        id: "action:new-key",
+        group: "Actions",
+        label: `New key in ${current.name}…`,
+        words: "create add",
+        run: () => {
+          go({ profileId: current.id, tab: "browser" })();
+          requestView(current.id, "new-key");
+        },
+      });
+      out.push({
+        id: "action:test",
+        group: "Actions",
+        label: `Test connection ${current.name}`,
+        words: "ping reachable",
+        run: () => requestView(current.id, "test-connection"),
+      });
+    }
     for (const t of ["light", "dark", "system"] as ThemeChoice[]) {
       out.push({
         id: `action:theme:${t}`,
@@ -186,7 +256,7 @@ function Palette({
       });
     }
     return out;
-  }, [profiles, onAddConnection, setTheme]);
+  }, [profiles, current, onAddConnection, setTheme]);
 
   const results = useMemo(() => {
     const tokens = query.trim().toLowerCase().split(/\s+/).filter(Boolean);

@@ -20,7 +20,9 @@ import { WarningIcon } from "../icons.tsx";
 export type RollbackScope =
   | { kind: "execution"; executionId: string }
   | { kind: "key"; key: string; keyBase64: string }
-  | { kind: "operation"; operationId: string; label?: string };
+  | { kind: "operation"; operationId: string; label?: string }
+  /** Every recent snapshot of the connection (the command palette's "Rollback"). */
+  | { kind: "recent" };
 
 type GroupBy = "key" | "execution";
 const LIST_LIMIT = 500;
@@ -49,12 +51,14 @@ function snapshotTtl(s: SnapshotView, now: number): string {
 function scopeTitle(scope: RollbackScope): string {
   if (scope.kind === "execution") return `Undo execution ${shortId(scope.executionId)}`;
   if (scope.kind === "key") return `History / undo · ${scope.key}`;
+  if (scope.kind === "recent") return "Rollback · recent changes";
   return `Undo ${scope.label ?? `operation ${shortId(scope.operationId)}`}`;
 }
 
 function scopeFilter(scope: RollbackScope) {
   if (scope.kind === "execution") return { executionId: scope.executionId };
   if (scope.kind === "key") return { keyBase64: scope.keyBase64 };
+  if (scope.kind === "recent") return {};
   return { operationId: scope.operationId };
 }
 
@@ -211,37 +215,39 @@ export function RollbackDialog({
           </div>
           <h2 id={ids.title}>{scopeTitle(scope)}</h2>
           <div className="rb-controls">
-            <fieldset className="segmented">
-              <legend className="sr-only">Show snapshots</legend>
-              {(
-                [
+            {scope.kind !== "recent" && (
+              <fieldset className="segmented">
+                <legend className="sr-only">Show snapshots</legend>
+                {(
                   [
-                    "scope",
-                    scope.kind === "execution"
-                      ? "This execution"
-                      : scope.kind === "key"
-                        ? "This key"
-                        : "This change",
-                  ],
-                  ["recent", "All recent on this connection"],
-                ] as const
-              ).map(([v, label]) => (
-                <label key={v}>
-                  <input
-                    className="segmented-radio"
-                    type="radio"
-                    name={ids.show}
-                    checked={show === v}
-                    onChange={() => {
-                      setShow(v);
-                      setSelected(new Set());
-                      setCompare(undefined);
-                    }}
-                  />
-                  <span>{label}</span>
-                </label>
-              ))}
-            </fieldset>
+                    [
+                      "scope",
+                      scope.kind === "execution"
+                        ? "This execution"
+                        : scope.kind === "key"
+                          ? "This key"
+                          : "This change",
+                    ],
+                    ["recent", "All recent on this connection"],
+                  ] as const
+                ).map(([v, label]) => (
+                  <label key={v}>
+                    <input
+                      className="segmented-radio"
+                      type="radio"
+                      name={ids.show}
+                      checked={show === v}
+                      onChange={() => {
+                        setShow(v);
+                        setSelected(new Set());
+                        setCompare(undefined);
+                      }}
+                    />
+                    <span>{label}</span>
+                  </label>
+                ))}
+              </fieldset>
+            )}
             <fieldset className="segmented">
               <legend className="sr-only">Group snapshots by</legend>
               {(

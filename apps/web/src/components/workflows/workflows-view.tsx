@@ -3,6 +3,7 @@ import { type KeyboardEvent, useRef, useState } from "react";
 import { useWorkflowTemplates, wfk } from "../../api/hooks.ts";
 import type { PlanPage, ProfileView, WorkflowTemplate } from "../../api/types.ts";
 import { readOnlyReason } from "../../lib/profile.ts";
+import { useViewRequest } from "../../lib/view-requests.ts";
 import { EmptyState } from "../empty-state.tsx";
 import { ErrorNotice } from "../error-notice.tsx";
 import { LockIcon } from "../icons.tsx";
@@ -33,6 +34,10 @@ export function WorkflowsView({ profile, active }: { profile: ProfileView; activ
   const [undo, setUndo] = useState<RollbackScope | undefined>();
   const tabRefs = useRef<Partial<Record<View, HTMLButtonElement | null>>>({});
   const lock = readOnlyReason(profile);
+
+  // The command palette's "Workflow templates" and "Execution history".
+  useViewRequest(profile.id, "workflow-templates", () => setView("templates"));
+  useViewRequest(profile.id, "workflow-executions", () => setView("executions"));
 
   const planned = (plan: PlanPage) => {
     // The answer is page 1 already: show it without asking again.
