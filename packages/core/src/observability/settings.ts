@@ -12,7 +12,11 @@ export interface ObservabilitySettings {
   metricsRetentionDays: number;
   /** Timeline events (history) and stored notifications older than this are deleted. */
   timelineRetentionDays: number;
-  notifications: { inApp: boolean; desktop: boolean };
+  /**
+   * inApp and desktop: alert notices. workflows: a desktop notice when a workflow execution ends
+   * (finished, failed, aborted, cancelled) while no studio window is open, or after a long run.
+   */
+  notifications: { inApp: boolean; desktop: boolean; workflows: boolean };
   health: HealthThresholds;
 }
 
@@ -21,7 +25,7 @@ export const DEFAULT_OBSERVABILITY_SETTINGS: ObservabilitySettings = {
   eventsIntervalMs: 5000,
   metricsRetentionDays: 30,
   timelineRetentionDays: 30,
-  notifications: { inApp: true, desktop: true },
+  notifications: { inApp: true, desktop: true, workflows: true },
   health: DEFAULT_HEALTH_THRESHOLDS,
 };
 
@@ -49,7 +53,7 @@ export function mergeSettings(
   whole(next.eventsIntervalMs, 100, HOUR_MS, "eventsIntervalMs");
   whole(next.metricsRetentionDays, 1, 3650, "metricsRetentionDays");
   whole(next.timelineRetentionDays, 1, 3650, "timelineRetentionDays");
-  for (const k of ["inApp", "desktop"] as const) {
+  for (const k of ["inApp", "desktop", "workflows"] as const) {
     if (typeof next.notifications[k] !== "boolean")
       throw badInput(`notifications.${k} must be true or false.`);
   }

@@ -1,76 +1,25 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  DEFAULT_OBSERVABILITY_SETTINGS,
+  type ObservabilitySettings,
+  type WorkflowExecutionRecord,
+} from "@cachify/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisServer, startRedis } from "../../../../../test/harness/index.ts";
 import { type RunningStudio, startStudio } from "../../server/start-studio.ts";
-import { CommandDesktopNotifier } from "./notifier.ts";
-import { api, eventually, liveSocket, sleep } from "./test-support.ts";
+import { CommandDesktopNotifier, LONG_WORKFLOW_MS, WorkflowNotifier } from "./notifier.ts";
+import { api, eventually, liveSocket, RecordingDesktop, sleep } from "./test-support.ts";
+import { type NotificationBus, notificationBus } from "./testing/notification-bus.ts";
 
 const PASSWORD = "pw-Quokka-5820";
 const VALUE = "value-Marigold-1177";
-const STUB = join(import.meta.dirname, "testing", "notify-stub.py");
-
-interface NotifyCall {
-  app: string;
-  summary: string;
-  body: string;
-  urgency: number;
-}
-
-/**
- * A private session D-Bus (dbus-run-session) with a stub service owning
- * org.freedesktop.Notifications, and dbus-monitor watching for Notify calls: the studio's desktop
- * notifications go through the real notify-send to it.
- */
-async function notificationBus(dir: string) {
-  const calls = join(dir, "calls.jsonl");
-  const monitor = join(dir, "monitor.log");
-  const addr = join(dir, "address");
-  const script =
-    `echo "$DBUS_SESSION_BUS_ADDRESS" > '${addr}'; ` +
-    `dbus-monitor --session "type=method_call,interface=org.freedesktop.Notifications,member=Notify" > '${monitor}' 2>&1 & ` +
-    `exec /usr/bin/python3 '${STUB}' '${calls}'`;
-  const child: ChildProcess = spawn("dbus-run-session", ["--", "sh", "-c", script], {
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout?.on("data", (d) => (out += d));
-  child.stderr?.on("data", (d) => (out += d));
-  await eventually(
-    () => (out.includes("READY") ? true : undefined),
-    `the D-Bus stub (${out})`,
-    15_000,
-  );
-  return {
-    address: readFileSync(addr, "utf8").trim(),
-    calls: (): NotifyCall[] =>
-      existsSync(calls)
-        ? readFileSync(calls, "utf8")
-            .split("\n")
-            .filter(Boolean)
-            .map((l) => JSON.parse(l) as NotifyCall)
-        : [],
-    monitorLog: () => (existsSync(monitor) ? readFileSync(monitor, "utf8") : ""),
-    stop() {
-      // The whole group we started: dbus-run-session, its bus, the stub and dbus-monitor.
-      if (child.pid) {
-        try {
-          process.kill(-child.pid, "SIGTERM");
-        } catch {
-          // already gone
-        }
-      }
-    },
-  };
-}
 
 describe("desktop notifications: a Notify call on a test D-Bus session", () => {
   const dir = mkdtempSync(join(tmpdir(), "cachify-dbus-"));
   const dataDir = mkdtempSync(join(tmpdir(), "cachify-desk-"));
-  let bus: Awaited<ReturnType<typeof notificationBus>>;
+  let bus: NotificationBus;
   let own: RedisServer;
   let studio: RunningStudio;
 
@@ -142,11 +91,77 @@ describe("desktop notifications: a Notify call on a test D-Bus session", () => {
           notifications: { desktop: false },
         })
       ).json.notifications,
-    ).toEqual({ inApp: true, desktop: false });
+    ).toEqual({ inApp: true, desktop: false, workflows: true });
     own = await startRedis({ port, args: ["--requirepass", PASSWORD] });
     await live.next((m) => m.type === "alert" && m.notification?.kind === "resolved", 10_000);
     await sleep(500);
     expect(bus.calls()).toHaveLength(1);
     live.close();
+  });
+});
+
+describe("workflow notices: when they are sent and what they say", () => {
+  const record = (over: Partial<WorkflowExecutionRecord> = {}) =>
+    ({
+      executionId: "exec_1",
+      planId: "plan_1",
+      template: { builtin: "warmup-set", version: 1, name: "warmup-set" },
+      params: { entries: [{ key: "k", value: VALUE }] },
+      profileId: "p1",
+      profileName: `orders-${PASSWORD}`,
+      environment: "prod",
+      status: "succeeded",
+      planned: 1500,
+      processed: 1500,
+      applied: 1498,
+      skipped: 2,
+      failed: 0,
+      startedAt: 1_000,
+      endedAt: 1_000 + 95_000,
+      error: { code: "engine", message: `ERR ${VALUE}` },
+      ...over,
+    }) as WorkflowExecutionRecord;
+
+  it("a long run notifies with a window open, a short one only without; the text holds no param, error or password", async () => {
+    const desktop = new RecordingDesktop();
+    let windows = 1;
+    let settings: ObservabilitySettings = DEFAULT_OBSERVABILITY_SETTINGS;
+    const n = new WorkflowNotifier({
+      desktop,
+      settings: () => settings,
+      windows: () => windows,
+      secretOf: () => PASSWORD,
+    });
+    expect(await n.executionFinished(record())).toEqual({
+      title: "Workflow finished: Warm-up set",
+      body: "orders-*** (prod): 1,500 of 1,500 keys processed, 1,498 changed, 2 skipped, 0 failed in 95 s.",
+    });
+    const short = record({ endedAt: 1_000 + LONG_WORKFLOW_MS - 1 });
+    expect(await n.executionFinished(short)).toBeUndefined();
+    windows = 0;
+    expect((await n.executionFinished({ ...short, status: "cancelled" }))?.title).toBe(
+      "Workflow cancelled: Warm-up set",
+    );
+    const saved = record({
+      status: "rolled-back",
+      template: {
+        builtin: "delete-by-pattern",
+        version: 1,
+        name: "nightly purge",
+        savedTemplateId: "t1",
+      },
+      rollbackResult: { restored: 10, skipped: 1, failed: 0 },
+    });
+    expect(await n.executionFinished(saved)).toMatchObject({
+      title: "Workflow aborted and rolled back: nightly purge",
+      body: expect.stringContaining("Rollback: 10 restored, 1 skipped, 0 failed."),
+    });
+    expect(await n.executionFinished(record({ status: "running" }))).toBeUndefined();
+    settings = { ...settings, notifications: { ...settings.notifications, workflows: false } };
+    expect(await n.executionFinished(record())).toBeUndefined();
+    expect(desktop.sent.map((s) => s.urgency)).toEqual(["normal", "low", "critical"]);
+    const all = JSON.stringify(desktop.sent);
+    expect(all).not.toContain(VALUE);
+    expect(all).not.toContain(PASSWORD);
   });
 });

@@ -4,9 +4,11 @@ import {
   type AlertRule,
   type AlertState,
   alertNotificationText,
+  BUILTIN_TEMPLATES,
   type ConnectionProfile,
   newId,
   type ObservabilitySettings,
+  type WorkflowExecutionRecord,
 } from "@cachify/core";
 import type { StoredNotification } from "@cachify/store";
 import type { LiveBus } from "./live-bus.ts";
@@ -149,4 +151,109 @@ export class AlertNotifier {
     }
     return n;
   }
+}
+
+/** A run at least this long is "long": it notifies even with a studio window open. */
+export const LONG_WORKFLOW_MS = 10_000;
+
+const OUTCOME: Record<
+  WorkflowExecutionRecord["status"],
+  { word: string; urgency: "low" | "normal" | "critical" }
+> = {
+  running: { word: "is running", urgency: "low" },
+  succeeded: { word: "finished", urgency: "normal" },
+  failed: { word: "failed", urgency: "critical" },
+  aborted: { word: "aborted", urgency: "critical" },
+  "rolled-back": { word: "aborted and rolled back", urgency: "critical" },
+  cancelled: { word: "cancelled", urgency: "low" },
+  interrupted: { word: "interrupted", urgency: "critical" },
+};
+
+const count = (n: number) => n.toLocaleString("en-US");
+
+function duration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  const m = Math.floor(s / 60);
+  return m < 120 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/**
+ * The text of a finished execution's desktop notice: the template's name, the profile, the
+ * outcome and the counts. Deliberately nothing else: no params (a warm-up's entries carry values,
+ * a pattern may name keys), no error message, no key.
+ */
+export function workflowNotificationText(r: WorkflowExecutionRecord): {
+  title: string;
+  body: string;
+  urgency: "low" | "normal" | "critical";
+} {
+  const o = OUTCOME[r.status];
+  const took = r.endedAt !== undefined ? ` in ${duration(r.endedAt - r.startedAt)}` : "";
+  let body =
+    `${r.profileName} (${r.environment}): ${count(r.processed)} of ${count(r.planned)} keys processed, ` +
+    `${count(r.applied)} changed, ${count(r.skipped)} skipped, ${count(r.failed)} failed${took}.`;
+  if (r.rollbackResult) {
+    const rb = r.rollbackResult;
+    body += ` Rollback: ${count(rb.restored)} restored, ${count(rb.skipped)} skipped, ${count(rb.failed)} failed.`;
+  }
+  // A saved template goes by its own name; a built-one by its display name, not its id.
+  const name = r.template.savedTemplateId
+    ? r.template.name
+    : (BUILTIN_TEMPLATES.find((t) => t.id === r.template.builtin)?.name ?? r.template.name);
+  return { title: `Workflow ${o.word}: ${name}`, body, urgency: o.urgency };
+}
+
+export interface WorkflowNoticeDeps {
+  desktop: DesktopNotifier;
+  settings: () => ObservabilitySettings;
+  /** Studio windows (live WebSocket clients) open now. */
+  windows: () => number;
+  /** The profile's password, scrubbed from the text should a name ever contain it. */
+  secretOf?: (profileId: string) => string | undefined;
+  longMs?: number;
+}
+
+/**
+ * Desktop notices for workflow executions that end (finished, failed, aborted, cancelled): sent
+ * when no studio window is open to show the result, or when the run was long (the user has likely
+ * gone elsewhere); behind the `notifications.workflows` setting. Fed by the workflow service's
+ * `execution-finished` event (see `watchWorkflows`).
+ */
+export class WorkflowNotifier {
+  constructor(private readonly deps: WorkflowNoticeDeps) {}
+
+  /** Sends the notice when it is due; returns what was sent (tests, logs), else undefined. */
+  async executionFinished(
+    r: WorkflowExecutionRecord,
+  ): Promise<{ title: string; body: string } | undefined> {
+    if (r.status === "running") return undefined;
+    if (!this.deps.settings().notifications.workflows) return undefined;
+    const ran = (r.endedAt ?? Date.now()) - r.startedAt;
+    const long = ran >= (this.deps.longMs ?? LONG_WORKFLOW_MS);
+    if (!long && this.deps.windows() > 0) return undefined;
+    const text = workflowNotificationText(r);
+    const secret = this.deps.secretOf?.(r.profileId);
+    const scrub = (t: string) => (secret ? t.split(secret).join("***") : t);
+    const n = { title: clean(scrub(text.title), 200), body: clean(scrub(text.body), 500) };
+    await this.deps.desktop.send({ ...n, urgency: text.urgency });
+    return n;
+  }
+}
+
+/** Subscribes a notifier to a workflow service's events; returns the unsubscribe. */
+export function watchWorkflows(
+  workflows: {
+    subscribe(
+      listener: (e: { event: string; execution?: WorkflowExecutionRecord }) => void,
+    ): () => void;
+  },
+  notifier: WorkflowNotifier,
+): () => void {
+  return workflows.subscribe((e) => {
+    if (e.event !== "execution-finished" || !e.execution) return;
+    // A notice that cannot be shown must never disturb the workflow that just ended.
+    notifier.executionFinished(e.execution).catch(() => {});
+  });
 }

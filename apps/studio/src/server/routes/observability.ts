@@ -61,7 +61,11 @@ const Settings = z.object({
   metricsRetentionDays: z.number().int().optional(),
   timelineRetentionDays: z.number().int().optional(),
   notifications: z
-    .object({ inApp: z.boolean().optional(), desktop: z.boolean().optional() })
+    .object({
+      inApp: z.boolean().optional(),
+      desktop: z.boolean().optional(),
+      workflows: z.boolean().optional(),
+    })
     .optional(),
   health: z
     .object({
