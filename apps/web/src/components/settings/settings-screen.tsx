@@ -9,6 +9,7 @@ import { type ThemeChoice, useTheme } from "../../lib/theme.ts";
 import { ErrorNotice } from "../error-notice.tsx";
 import { useBrowserNotifications } from "../notifications/browser-notify.ts";
 import { FeaturesSection } from "./features-section.tsx";
+import { SnapshotsSection } from "./snapshots-section.tsx";
 
 type NumField =
   | "pollIntervalMs"
@@ -211,6 +212,10 @@ export function SettingsScreen() {
 
         <Section title="Features">
           <FeaturesSection features={features} />
+        </Section>
+
+        <Section title="Snapshots">
+          <SnapshotsSection />
         </Section>
 
         {settings.isPending ? (
