@@ -9,6 +9,12 @@ export interface RedisContext {
   primaries(): Redis[];
   /** The primary that owns a key's slot (standalone: the one server). */
   nodeFor(key: Buffer): Redis;
+  /**
+   * The gate ticket's deadline (ms since epoch) and abort signal for the operation under way:
+   * work that waits and retries inside one operation (cluster redirects) stops by them.
+   */
+  deadline?: number;
+  signal?: AbortSignal;
 }
 
 export function nodeId(n: Redis): string {

@@ -106,7 +106,7 @@ export class RedisProvider implements CacheProvider {
       const client = this.client;
       await ensureConnected(client, this.connection);
       sent = true;
-      return (await this.run(op, client)) as ResultOf<O>;
+      return (await this.run(op, client, ticket)) as ResultOf<O>;
     } catch (e) {
       // A command failed by a dropped connection says only "Connection is closed."; the cause
       // (a TLS alert, a reset) came on the client's error event.
@@ -122,8 +122,12 @@ export class RedisProvider implements CacheProvider {
     }
   }
 
-  private async run(op: Operation, c: RedisClient): Promise<OperationResults[Operation["kind"]]> {
-    const ctx = this.context(c);
+  private async run(
+    op: Operation,
+    c: RedisClient,
+    ticket: GateTicket,
+  ): Promise<OperationResults[Operation["kind"]]> {
+    const ctx = this.context(c, ticket);
     switch (op.kind) {
       case "ping": {
         const t = performance.now();
@@ -242,12 +246,13 @@ export class RedisProvider implements CacheProvider {
   }
 
   /** The provider as the operation modules see it, bound to one client. */
-  private context(c: RedisClient = this.client): RedisContext {
+  private context(c: RedisClient = this.client, ticket?: GateTicket): RedisContext {
     return {
       client: c,
       cluster: c instanceof Cluster,
       primaries: () => primariesOf(c),
       nodeFor: (key) => nodeOf(c, key),
+      ...(ticket ? { deadline: ticket.deadline, signal: ticket.signal } : {}),
     };
   }
 

@@ -69,6 +69,30 @@ describe("execution runner", () => {
     expect(r.counts).toMatchObject({ planned: 50, processed: 50, applied: 50, failed: 0 });
   });
 
+  it("a batch that gives up with part of it final (details.partial) counts those keys as they are", async () => {
+    const partial = () =>
+      new CachifyError("connection", "3 of 10 keys had no final answer", {
+        errorClass: "connection",
+        retryable: true,
+        details: { partial: { applied: 6, skipped: 1, failed: 0 } },
+      });
+    const { runner, attempts } = setup(1, async () => {
+      throw partial();
+    });
+    const r = await runner.run();
+    expect(attempts).toHaveLength(3);
+    expect(r.status).toBe("aborted");
+    expect(r.counts).toMatchObject({ processed: 7, applied: 6, skipped: 1, failed: 3 });
+    // A partial that does not fit the batch is not trusted: every key failed.
+    const wrong = new CachifyError("engine", "odd", {
+      details: { partial: { applied: 9, skipped: 9 } },
+    });
+    const second = setup(1, async () => {
+      throw wrong;
+    });
+    expect((await second.runner.run()).counts).toMatchObject({ applied: 0, failed: 10 });
+  });
+
   it("retries a failed batch with exponential backoff and records every attempt", async () => {
     let calls = 0;
     const { runner, slept, attempts } = setup(1, async () => {

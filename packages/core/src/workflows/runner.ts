@@ -48,6 +48,21 @@ type Stop =
   | { kind: "aborted"; reason: string; error?: CachifyError }
   | { kind: "timeout"; error: CachifyError };
 
+/**
+ * A batch that failed as a whole counts every key failed, except those the error says are final
+ * already (`details.partial`: a provider that got answers for part of the batch before it gave up,
+ * and resumes with the rest on a retry). Each key is counted once either way.
+ */
+function failedOutcome(err: CachifyError, size: number): BatchOutcome {
+  const p = err.details?.partial as Partial<BatchOutcome> | undefined;
+  const applied = Number.isInteger(p?.applied) ? p!.applied! : 0;
+  const skipped = Number.isInteger(p?.skipped) ? p!.skipped! : 0;
+  if (applied < 0 || skipped < 0 || applied + skipped > size) {
+    return { applied: 0, skipped: 0, failed: size };
+  }
+  return { applied, skipped, failed: size - applied - skipped };
+}
+
 const isConnectionLoss = (e: CachifyError) =>
   e.code === "connection" ||
   e.code === "timeout" ||
@@ -197,14 +212,14 @@ export class ExecutionRunner<B extends RunnerBatch> {
         });
         const stopping = this.stop !== undefined;
         if (stopping || !shouldRetry(err, BATCH_SPEC, policy.retry, attempt)) {
-          this.settle(batch, { applied: 0, skipped: 0, failed: batch.size }, err);
+          this.settle(batch, failedOutcome(err, batch.size), err);
           return;
         }
         delayMs = backoffDelay(policy.retry, attempt + 1, this.d.random);
         try {
           await this.d.sleep(delayMs, this.waits.signal);
         } catch {
-          this.settle(batch, { applied: 0, skipped: 0, failed: batch.size }, err);
+          this.settle(batch, failedOutcome(err, batch.size), err);
           return;
         }
       }

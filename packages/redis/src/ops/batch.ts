@@ -2,26 +2,43 @@ import { createHash } from "node:crypto";
 import {
   type BatchOutcome,
   badInput,
+  CachifyError,
   displayKey,
   type KeyState,
   type OperationOf,
   type ShardScanPage,
   type ValueType,
 } from "@cachify/core";
-import type { ChainableCommander, Redis } from "ioredis";
+import type { ChainableCommander, Cluster, Redis } from "ioredis";
 import { buf } from "../bytes.ts";
 import { nodeId, type RedisContext } from "../context.ts";
+import { mapRedisError } from "../errors.ts";
 import { checkCursor, scanNode } from "../scan.ts";
 import { sendBuffer } from "../send.ts";
+import { type Budget, type KeyCommands, sendRouted, type Unresolved } from "./cluster-route.ts";
 import { RespWriter, rawAvailable, sendRaw } from "./raw-pipeline.ts";
 
 /**
  * Workflow batches. Standalone and Sentinel: one command per batch where one will do (a multi-key
  * UNLINK, or a script that walks the batch's keys on the server, atomic per batch), so a million
  * keys cost a thousand round trips and little client work. Cluster: the batch is split by the node
- * that owns each key and sent as single-key commands pipelined on that node's connection, never a
- * cross-slot command. Warm-up SETs are pipelined as raw RESP everywhere (a script would cost the
+ * that owns each key and sent as single-key commands pipelined on that node's connection as raw
+ * RESP, never a cross-slot command, following MOVED / ASK and riding out a failover
+ * (cluster-route.ts). Warm-up SETs are pipelined as raw RESP everywhere (a script would cost the
  * server 3-4 times as much per key as a pipelined SET).
+ *
+ * Resending on a cluster. A key is sent again only when its reply was a redirect or a retryable
+ * refusal (MOVED, ASK, TRYAGAIN, CLUSTERDOWN, ...: nothing happened), or when its node's
+ * connection dropped before its reply (it may or may not have run). The commands make a resend
+ * safe: UNLINK/DEL and EXPIRE/PERSIST leave the same end state however often they run; SET
+ * writes the same value and TTL again (the TTL restarts a few ms later). The price of a resend
+ * after a lost reply is in the counts only: a key the first send already deleted, or set with
+ * NX, answers "nothing to do" the second time and is counted skipped, not applied (still once).
+ *
+ * Keys with no final answer when the step's time is up are not counted failed at once: the batch
+ * throws a retryable error carrying what is already final (details.partial), and the same
+ * operation run again (the workflow's retry of the batch) sends only those keys, counting each
+ * key once across the attempts.
  */
 
 const TYPES = new Set(["string", "hash", "list", "set", "zset", "stream", "none"]);
@@ -132,28 +149,6 @@ export async function scanShard(
   };
 }
 
-/** Groups keys (with their index in the batch) by the primary that owns them. */
-function byNode(ctx: RedisContext, keys: Uint8Array[]): Map<Redis, number[]> {
-  const groups = new Map<Redis, number[]>();
-  if (!ctx.cluster) {
-    groups.set(
-      ctx.primaries()[0]!,
-      keys.map((_, i) => i),
-    );
-    return groups;
-  }
-  keys.forEach((k, i) => {
-    const node = ctx.nodeFor(buf(k));
-    let g = groups.get(node);
-    if (!g) {
-      g = [];
-      groups.set(node, g);
-    }
-    g.push(i);
-  });
-  return groups;
-}
-
 /** Runs a pipeline on one node; per-command errors are counted, a lost connection throws. */
 async function runPipeline(
   node: Redis,
@@ -182,6 +177,147 @@ function tally(
   });
 }
 
+/** A key's outcome in a cluster batch (index into Progress.state). */
+const PENDING = 0;
+const APPLIED = 1;
+const SKIPPED = 2;
+const FAILED = 3;
+
+interface Progress {
+  state: Uint8Array;
+  errors: string[];
+}
+
+/**
+ * Cluster batches whose last attempt ended with keys unanswered, by operation object: a retry of
+ * the batch hands in the same object and resumes with those keys only. Dropped once a run ends
+ * with every key final, so running an operation again after that starts afresh.
+ */
+const unfinished = new WeakMap<object, Progress>();
+
+function progressOf(op: object, n: number): Progress {
+  const p = unfinished.get(op);
+  if (p && p.state.length === n) return p;
+  return { state: new Uint8Array(n), errors: [] };
+}
+
+function pendingOf(p: Progress): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < p.state.length; i++) if (p.state[i] === PENDING) out.push(i);
+  return out;
+}
+
+/** Records key i's final outcome once (a late reply of an abandoned attempt changes nothing). */
+function settleKey(p: Progress, i: number, outcome: number): void {
+  if (p.state[i] === PENDING) p.state[i] = outcome;
+}
+
+function failKey(p: Progress, keys: Uint8Array[], i: number, e: Error): void {
+  if (p.state[i] !== PENDING) return;
+  p.state[i] = FAILED;
+  if (p.errors.length < MAX_ERRORS) p.errors.push(`${displayKey(keys[i]!)}: ${e.message}`);
+}
+
+function outcomeOf(p: Progress): BatchOutcome {
+  const out = empty();
+  for (const s of p.state) {
+    if (s === APPLIED) out.applied++;
+    else if (s === SKIPPED) out.skipped++;
+    else if (s === FAILED) out.failed++;
+  }
+  if (p.errors.length > 0) out.errors = [...p.errors];
+  return out;
+}
+
+function budgetOf(ctx: RedisContext): Budget {
+  return { deadline: ctx.deadline ?? Date.now() + 5000, signal: ctx.signal };
+}
+
+/**
+ * Keys left unanswered: a retryable error (the class of the last reason: CLUSTERDOWN, TRYAGAIN...,
+ * else connection) that carries the outcome of the keys that are final (`details.partial`).
+ */
+function unresolvedError(
+  kind: string,
+  left: Unresolved,
+  total: number,
+  partial?: BatchOutcome,
+): CachifyError {
+  const mapped = mapRedisError(left.error, `${kind} on the cluster`, false);
+  const errorClass = mapped.retryable && mapped.errorClass ? mapped.errorClass : "connection";
+  return new CachifyError(
+    errorClass === "connection" ? "connection" : mapped.code,
+    `${kind} on the cluster: ${left.indexes.length} of ${total} keys had no final answer within the step timeout (a failover or resharding is under way, or a node is down)${partial ? "; a retry of the batch sends only those" : ""}. Last: ${left.error.message}`,
+    {
+      errorClass,
+      retryable: true,
+      ambiguous: false,
+      ...(partial
+        ? {
+            details: {
+              partial: {
+                applied: partial.applied,
+                skipped: partial.skipped,
+                failed: partial.failed,
+              },
+            },
+          }
+        : {}),
+      cause: left.error,
+    },
+  );
+}
+
+/**
+ * Runs a cluster batch: the keys not yet final (all of them on a first attempt) through
+ * `sendRouted`, with the commands `build` makes for the progress record.
+ */
+async function clusterBatch(
+  ctx: RedisContext,
+  kind: string,
+  op: object,
+  keys: Buffer[],
+  displayKeys: Uint8Array[],
+  build: (p: Progress, keys: Uint8Array[]) => KeyCommands | Promise<KeyCommands>,
+  prepare?: (p: Progress, todo: number[]) => Promise<number[]>,
+): Promise<BatchOutcome> {
+  const p = progressOf(op, keys.length);
+  let todo = pendingOf(p);
+  try {
+    if (prepare && todo.length > 0) todo = await prepare(p, todo);
+    const left =
+      todo.length > 0
+        ? await sendRouted(
+            ctx.client as Cluster,
+            keys,
+            todo,
+            await build(p, displayKeys),
+            budgetOf(ctx),
+          )
+        : undefined;
+    if (left) throw unresolvedError(kind, left, keys.length, outcomeOf(p));
+  } catch (e) {
+    unfinished.set(op, p);
+    throw e;
+  }
+  unfinished.delete(op);
+  return outcomeOf(p);
+}
+
+/** UNLINK needs Redis 4: asks the first primary that answers (7 when none does yet). */
+async function clusterMajor(ctx: RedisContext): Promise<number> {
+  const nodes = ctx.primaries();
+  const ready = nodes.filter((n) => n.status === "ready");
+  for (const n of [...ready, ...nodes.filter((n) => n.status !== "ready")]) {
+    try {
+      return await serverMajor(n);
+    } catch {
+      // A node that is down: ask the next.
+    }
+  }
+  return 7;
+}
+
 const empty = (): BatchOutcome => ({ applied: 0, skipped: 0, failed: 0 });
 
 export async function deleteBatch(
@@ -191,22 +327,23 @@ export async function deleteBatch(
   const out = empty();
   if (op.keys.length === 0) return out;
   const keys = op.keys.map(buf);
-  await Promise.all(
-    [...byNode(ctx, op.keys)].map(async ([node, idx]) => {
-      // UNLINK frees memory in the background; Redis before 4 has only DEL.
-      const unlink = (await serverMajor(node)) >= 4;
-      if (!ctx.cluster) {
-        const n = Number(await sendBuffer(node, unlink ? "UNLINK" : "DEL", keys));
-        out.applied += n;
-        out.skipped += keys.length - n;
-        return;
-      }
-      const replies = await runPipeline(node, (p) => {
-        for (const i of idx) unlink ? p.unlink(keys[i]!) : p.del(keys[i]!);
-      });
-      tally(replies, op.keys, idx, (r) => Number(r) > 0, out);
-    }),
-  );
+  if (ctx.cluster) {
+    // UNLINK frees memory in the background; Redis before 4 has only DEL.
+    const name = (await clusterMajor(ctx)) >= 4 ? "UNLINK" : "DEL";
+    return clusterBatch(ctx, "deleteBatch", op, keys, op.keys, (p, shown) => ({
+      parts: 1,
+      size: (i) => keys[i]!.length + 32,
+      write: (w, i) => w.array(2).text(name).bulk(keys[i]!),
+      args: (i) => [name, keys[i]!],
+      done: (i, [r]) => settleKey(p, i, Number(r) > 0 ? APPLIED : SKIPPED),
+      fail: (i, e) => failKey(p, shown, i, e),
+    }));
+  }
+  const node = ctx.primaries()[0]!;
+  const unlink = (await serverMajor(node)) >= 4;
+  const n = Number(await sendBuffer(node, unlink ? "UNLINK" : "DEL", keys));
+  out.applied += n;
+  out.skipped += keys.length - n;
   return out;
 }
 
@@ -220,33 +357,122 @@ export async function expireBatch(
     throw badInput("expireBatch needs one TTL per key.");
   }
   const keys = op.keys.map(buf);
-  await Promise.all(
-    [...byNode(ctx, op.keys)].map(async ([node, idx]) => {
-      if (!ctx.cluster && !noScripts.has(node)) {
-        try {
-          const n = Number(
-            await evalScript(node, SCRIPTS.expire, keys, [
-              op.condition,
-              ...op.ttlSeconds.map(String),
-            ]),
-          );
-          out.applied += n;
-          out.skipped += keys.length - n;
-          return;
-        } catch (e) {
-          if (!scriptRefused(e)) throw e;
-          noScripts.add(node);
-        }
-      }
-      await expirePipelined(node, op, keys, idx, out);
-    }),
+  if (ctx.cluster) return expireCluster(ctx, op, keys);
+  const node = ctx.primaries()[0]!;
+  if (!noScripts.has(node)) {
+    try {
+      const n = Number(
+        await evalScript(node, SCRIPTS.expire, keys, [op.condition, ...op.ttlSeconds.map(String)]),
+      );
+      out.applied += n;
+      out.skipped += keys.length - n;
+      return out;
+    } catch (e) {
+      if (!scriptRefused(e)) throw e;
+      noScripts.add(node);
+    }
+  }
+  await expirePipelined(
+    node,
+    op,
+    keys,
+    keys.map((_, i) => i),
+    out,
   );
   return out;
 }
 
+const EXPIRE_FLAGS = {
+  always: undefined,
+  "if-persistent": "NX",
+  "if-lower": "LT",
+  "if-higher": "GT",
+} as const;
+
+/** Whether a key whose PTTL is `cur` ms meets the condition for a TTL of `target` ms. */
+function ttlConditionHolds(
+  condition: OperationOf<"expireBatch">["condition"],
+  cur: number,
+  target: number,
+): boolean {
+  return (
+    cur !== -2 &&
+    ((condition === "if-persistent" && cur === -1) ||
+      (condition === "if-lower" && (cur === -1 || target < cur)) ||
+      (condition === "if-higher" && cur >= 0 && target > cur))
+  );
+}
+
 /**
- * Per-key EXPIRE in a pipeline. Conditions map to EXPIRE NX / LT / GT on Redis 7; earlier servers
- * read PTTL first and send EXPIRE only where the condition holds (two round trips, not atomic).
+ * Cluster: per-key EXPIRE (PERSIST for a TTL below 0), with NX / LT / GT for the conditions on
+ * Redis 7; earlier servers get the key's PTTL read first and EXPIRE only where the condition holds
+ * (two round trips, not atomic).
+ */
+async function expireCluster(
+  ctx: RedisContext,
+  op: OperationOf<"expireBatch">,
+  keys: Buffer[],
+): Promise<BatchOutcome> {
+  const flag = EXPIRE_FLAGS[op.condition];
+  const preRead = flag !== undefined && (await clusterMajor(ctx)) < 7;
+  const useFlag = flag !== undefined && !preRead;
+  const ttlText = (i: number) => String(op.ttlSeconds[i]!);
+  const prepare = preRead
+    ? async (p: Progress, todo: number[]): Promise<number[]> => {
+        const meets: number[] = [];
+        const left = await sendRouted(
+          ctx.client as Cluster,
+          keys,
+          todo,
+          {
+            parts: 1,
+            size: (i) => keys[i]!.length + 32,
+            write: (w, i) => w.array(2).text("PTTL").bulk(keys[i]!),
+            args: (i) => ["PTTL", keys[i]!],
+            done: (i, [r]) => {
+              if (ttlConditionHolds(op.condition, Number(r), op.ttlSeconds[i]! * 1000))
+                meets.push(i);
+              else settleKey(p, i, SKIPPED);
+            },
+            fail: (i, e) => failKey(p, op.keys, i, e),
+          },
+          budgetOf(ctx),
+        );
+        if (left) throw unresolvedError("expireBatch", left, keys.length, outcomeOf(p));
+        return meets;
+      }
+    : undefined;
+  return clusterBatch(
+    ctx,
+    "expireBatch",
+    op,
+    keys,
+    op.keys,
+    (p, shown) => ({
+      parts: 1,
+      size: (i) => keys[i]!.length + 48,
+      write: (w, i) => {
+        if (op.ttlSeconds[i]! < 0) w.array(2).text("PERSIST").bulk(keys[i]!);
+        else if (useFlag) w.array(4).text("EXPIRE").bulk(keys[i]!).text(ttlText(i)).text(flag);
+        else w.array(3).text("EXPIRE").bulk(keys[i]!).text(ttlText(i));
+      },
+      args: (i) =>
+        op.ttlSeconds[i]! < 0
+          ? ["PERSIST", keys[i]!]
+          : useFlag
+            ? ["EXPIRE", keys[i]!, ttlText(i), flag]
+            : ["EXPIRE", keys[i]!, ttlText(i)],
+      done: (i, [r]) => settleKey(p, i, Number(r) === 1 ? APPLIED : SKIPPED),
+      fail: (i, e) => failKey(p, shown, i, e),
+    }),
+    prepare,
+  );
+}
+
+/**
+ * Per-key EXPIRE in a pipeline (a single server whose scripts are refused). Conditions map to
+ * EXPIRE NX / LT / GT on Redis 7; earlier servers read PTTL first and send EXPIRE only where the
+ * condition holds (two round trips, not atomic).
  */
 async function expirePipelined(
   node: Redis,
@@ -255,9 +481,7 @@ async function expirePipelined(
   idx: number[],
   out: BatchOutcome,
 ): Promise<void> {
-  const flag = { always: undefined, "if-persistent": "NX", "if-lower": "LT", "if-higher": "GT" }[
-    op.condition
-  ];
+  const flag = EXPIRE_FLAGS[op.condition];
   let todo = idx;
   if (flag && (await serverMajor(node)) < 7) {
     const ttls = await runPipeline(node, (p) => {
@@ -266,15 +490,8 @@ async function expirePipelined(
     todo = [];
     ttls.forEach(([err, r], j) => {
       const i = idx[j]!;
-      const cur = Number(r);
-      const target = op.ttlSeconds[i]! * 1000;
-      const ok =
-        !err &&
-        cur !== -2 &&
-        ((op.condition === "if-persistent" && cur === -1) ||
-          (op.condition === "if-lower" && (cur === -1 || target < cur)) ||
-          (op.condition === "if-higher" && cur >= 0 && target > cur));
-      if (ok) todo.push(i);
+      if (!err && ttlConditionHolds(op.condition, Number(r), op.ttlSeconds[i]! * 1000))
+        todo.push(i);
       else out.skipped++;
     });
   }
@@ -302,25 +519,56 @@ export async function setBatch(
   const out = empty();
   if (op.items.length === 0) return out;
   const itemKeys = op.items.map((i) => i.key);
-  await Promise.all(
-    [...byNode(ctx, itemKeys)].map(async ([node, idx]) => {
-      if (rawAvailable(node)) return setRaw(node, op, idx, !ctx.cluster, out);
-      // Not connected yet (a cluster node): an ioredis pipeline connects, or fails as any would.
-      const replies = await runPipeline(node, (p) => {
-        for (const i of idx) {
-          const item = op.items[i]!;
-          const args: (string | number | Buffer)[] = [buf(item.key), buf(item.value)];
-          if (item.ttlSeconds !== undefined && item.ttlSeconds > 0)
-            args.push("EX", item.ttlSeconds);
-          if (op.condition === "if-absent") args.push("NX");
-          if (op.condition === "if-present") args.push("XX");
-          p.call("SET", ...args);
-        }
-      });
-      tally(replies, itemKeys, idx, (r) => r !== null, out);
-    }),
-  );
+  if (ctx.cluster) return setCluster(ctx, op, itemKeys);
+  const node = ctx.primaries()[0]!;
+  const idx = itemKeys.map((_, i) => i);
+  if (rawAvailable(node)) {
+    await setRaw(node, op, idx, true, out);
+    return out;
+  }
+  const replies = await runPipeline(node, (p) => {
+    for (const i of idx) p.call("SET", ...setArgs(op, i));
+  });
+  tally(replies, itemKeys, idx, (r) => r !== null, out);
   return out;
+}
+
+function setArgs(op: OperationOf<"setBatch">, i: number): [Buffer, ...(string | Buffer)[]] {
+  const item = op.items[i]!;
+  const args: [Buffer, ...(string | Buffer)[]] = [buf(item.key), buf(item.value)];
+  const ttl = ttlSecondsOf(item);
+  if (ttl > 0) args.push("EX", String(ttl));
+  if (op.condition === "if-absent") args.push("NX");
+  if (op.condition === "if-present") args.push("XX");
+  return args;
+}
+
+/** Cluster: SET per key, routed, redirects followed (cluster-route.ts). */
+function setCluster(
+  ctx: RedisContext,
+  op: OperationOf<"setBatch">,
+  itemKeys: Uint8Array[],
+): Promise<BatchOutcome> {
+  const items = op.items;
+  const flag = op.condition === "if-absent" ? "NX" : op.condition === "if-present" ? "XX" : "";
+  const keys = itemKeys.map(buf);
+  return clusterBatch(ctx, "setBatch", op, keys, itemKeys, (p, shown) => ({
+    parts: 1,
+    size: (i) => items[i]!.key.length + items[i]!.value.length + 64,
+    write: (w, i) => {
+      const item = items[i]!;
+      const ttl = ttlSecondsOf(item);
+      w.array(3 + (ttl > 0 ? 2 : 0) + (flag ? 1 : 0))
+        .text("SET")
+        .bulk(item.key)
+        .bulk(item.value);
+      if (ttl > 0) w.text("EX").text(String(ttl));
+      if (flag) w.text(flag);
+    },
+    args: (i) => ["SET", ...setArgs(op, i)],
+    done: (i, [r]) => settleKey(p, i, r !== null ? APPLIED : SKIPPED),
+    fail: (i, e) => failKey(p, shown, i, e),
+  }));
 }
 
 async function setRaw(
@@ -405,40 +653,75 @@ export async function inspectBatch(
   const out: KeyState[] = new Array(op.keys.length);
   if (op.keys.length === 0) return out;
   const keys = op.keys.map(buf);
-  await Promise.all(
-    [...byNode(ctx, op.keys)].map(async ([node, idx]) => {
-      if (!ctx.cluster && !noScripts.has(node)) {
-        try {
-          const r = (await evalScript(node, SCRIPTS.inspect, keys, [op.withType ? "1" : "0"])) as (
-            | number
-            | Buffer
-          )[];
-          for (let i = 0; i < keys.length; i++) {
-            const state: KeyState = { ttlMs: Number(r[2 * i]) };
-            if (op.withType) state.type = asType(String(r[2 * i + 1]));
-            out[i] = state;
-          }
-          return;
-        } catch (e) {
-          if (!scriptRefused(e)) throw e;
-          noScripts.add(node);
-        }
-      }
-      const replies = await runPipeline(node, (p) => {
-        for (const i of idx) {
-          p.pttl(keys[i]!);
-          if (op.withType) p.type(keys[i]!);
-        }
-      });
-      const step = op.withType ? 2 : 1;
-      idx.forEach((i, j) => {
-        const [err, ttl] = replies[j * step]!;
-        if (err) throw err;
-        const state: KeyState = { ttlMs: Number(ttl) };
-        if (op.withType) state.type = asType(String(replies[j * step + 1]![1]));
+  if (ctx.cluster) return inspectCluster(ctx, op, keys, out);
+  const node = ctx.primaries()[0]!;
+  if (!noScripts.has(node)) {
+    try {
+      const r = (await evalScript(node, SCRIPTS.inspect, keys, [op.withType ? "1" : "0"])) as (
+        | number
+        | Buffer
+      )[];
+      for (let i = 0; i < keys.length; i++) {
+        const state: KeyState = { ttlMs: Number(r[2 * i]) };
+        if (op.withType) state.type = asType(String(r[2 * i + 1]));
         out[i] = state;
-      });
-    }),
+      }
+      return out;
+    } catch (e) {
+      if (!scriptRefused(e)) throw e;
+      noScripts.add(node);
+    }
+  }
+  const replies = await runPipeline(node, (p) => {
+    for (const k of keys) {
+      p.pttl(k);
+      if (op.withType) p.type(k);
+    }
+  });
+  const step = op.withType ? 2 : 1;
+  keys.forEach((_, i) => {
+    const [err, ttl] = replies[i * step]!;
+    if (err) throw err;
+    const state: KeyState = { ttlMs: Number(ttl) };
+    if (op.withType) state.type = asType(String(replies[i * step + 1]![1]));
+    out[i] = state;
+  });
+  return out;
+}
+
+/** Cluster: PTTL (and TYPE) per key, routed; a read, so simply repeated whole when unanswered. */
+async function inspectCluster(
+  ctx: RedisContext,
+  op: OperationOf<"inspectBatch">,
+  keys: Buffer[],
+  out: KeyState[],
+): Promise<KeyState[]> {
+  let failure: Error | undefined;
+  const left = await sendRouted(
+    ctx.client as Cluster,
+    keys,
+    keys.map((_, i) => i),
+    {
+      parts: op.withType ? 2 : 1,
+      size: (i) => 2 * keys[i]!.length + 48,
+      write: (w, i, part) =>
+        w
+          .array(2)
+          .text(part === 0 ? "PTTL" : "TYPE")
+          .bulk(keys[i]!),
+      args: (i, part) => [part === 0 ? "PTTL" : "TYPE", keys[i]!],
+      done: (i, replies) => {
+        const state: KeyState = { ttlMs: Number(replies[0]) };
+        if (op.withType) state.type = asType(String(replies[1]));
+        out[i] = state;
+      },
+      fail: (_, e) => {
+        failure ??= e;
+      },
+    },
+    budgetOf(ctx),
   );
+  if (failure) throw failure;
+  if (left) throw unresolvedError("inspectBatch", left, keys.length);
   return out;
 }
