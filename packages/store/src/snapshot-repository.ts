@@ -133,6 +133,33 @@ export class SqliteSnapshotRepository implements SnapshotStore {
   list(q: SnapshotQuery): SnapshotRecord[] {
     const limit = Math.min(Math.max(q.limit ?? 500, 1), 100_000);
     const out: SnapshotRecord[] = [];
+    for (const batch of this.records(q)) {
+      for (const r of batch) {
+        out.push(r);
+        if (out.length >= limit) return out;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Every matching snapshot, newest first, in pages of about `size` (a batch is never split, so a
+   * page can be larger): what a rollback of a million-key execution walks, a page at a time.
+   */
+  *pages(q: Omit<SnapshotQuery, "limit">, size: number): Generator<SnapshotRecord[]> {
+    let page: SnapshotRecord[] = [];
+    for (const batch of this.records(q)) {
+      page.push(...batch);
+      if (page.length >= size) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
+  }
+
+  /** The matching snapshots of each batch, newest batch first and newest first within it. */
+  private *records(q: SnapshotQuery): Generator<SnapshotRecord[]> {
     const wanted = q.snapshotIds ? groupIds(q.snapshotIds) : undefined;
     const key = q.key ? Buffer.from(q.key.buffer, q.key.byteOffset, q.key.byteLength) : undefined;
     for (const b of this.batches(q, wanted)) {
@@ -140,6 +167,7 @@ export class SqliteSnapshotRepository implements SnapshotStore {
       const items = decodeManifest(b.manifest, wanted?.get(b.batch_id));
       // Newest first within a batch too: the last key of a batch was captured last.
       const indexes = [...items.keys()].sort((x, y) => y - x);
+      const out: SnapshotRecord[] = [];
       let states: Map<number, StateRow> | undefined;
       let plain: Buffer | null | undefined;
       for (const i of indexes) {
@@ -153,10 +181,9 @@ export class SqliteSnapshotRepository implements SnapshotStore {
           plain = sealed ? this.cipher.open(sealed) : null;
         }
         out.push(toRecord(b, i, item, states.get(i), plain ?? null));
-        if (out.length >= limit) return out;
       }
+      if (out.length > 0) yield out;
     }
-    return out;
   }
 
   private *batches(
@@ -184,12 +211,19 @@ export class SqliteSnapshotRepository implements SnapshotStore {
       where.push(`${column} = ?`);
       args.push(value);
     }
-    yield* this.#db
+    // Ids first, then each batch: no statement is left open while the caller works between
+    // batches (a rollback writes to this database as it goes).
+    const ids = this.#db
       .prepare(
-        `SELECT ${BATCH_COLUMNS} FROM snapshot_batches ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+        `SELECT batch_id FROM snapshot_batches ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
          ORDER BY captured_at DESC, batch_id DESC`,
       )
-      .iterate(...args) as IterableIterator<BatchRow>;
+      .pluck()
+      .all(...args) as number[];
+    for (const id of ids) {
+      const r = this.#batch.get(id) as BatchRow | undefined;
+      if (r) yield r;
+    }
   }
 
   /** Drops batches older than the age limit, then the oldest until under the size limit. */

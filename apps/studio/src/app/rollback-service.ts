@@ -1,6 +1,7 @@
 import {
   badInput,
   type Confirmation,
+  type ConnectionProfile,
   type KeyRestore,
   notFound,
   type Origin,
@@ -25,6 +26,11 @@ export interface RestoreItemResult {
 }
 
 const bytesKey = (b: Uint8Array) => Buffer.from(b).toString("base64");
+
+/** Keys restored per gate call (a page of snapshots: one DUMP round and one RESTORE round). */
+const RESTORE_PAGE = 2000;
+/** Restored keys listed in an answer; skipped and failed ones are listed up to ten times that. */
+const MAX_ITEMS = 1000;
 
 /**
  * The rollback helper: lists pre-images, shows one beside the key's current state, and puts a key,
@@ -112,7 +118,12 @@ export class RollbackService {
     };
   }
 
-  private select(sel: SnapshotSelection): SnapshotRecord[] {
+  /**
+   * The selection's snapshots in pages, newest first. Undoing newest first is what makes a key
+   * changed twice come back right across pages: each step puts back the state the next older
+   * change left, and its after-state is what the newer restore left.
+   */
+  private *select(sel: SnapshotSelection): Generator<SnapshotRecord[]> {
     const given = [sel.snapshotIds?.length, sel.executionId, sel.operationId].filter(
       Boolean,
     ).length;
@@ -120,28 +131,42 @@ export class RollbackService {
       throw badInput(
         "Choose what to restore: snapshot ids, an execution, or an operation (one of them).",
       );
-    const rows = this.app.store.snapshots.list({
-      ...(sel.snapshotIds ? { snapshotIds: sel.snapshotIds } : {}),
-      ...(sel.executionId ? { executionId: sel.executionId } : {}),
-      ...(sel.operationId ? { operationId: sel.operationId } : {}),
-      limit: 100_000,
-    });
-    if (rows.length === 0)
+    const pages = this.app.store.snapshots.pages(
+      {
+        ...(sel.snapshotIds ? { snapshotIds: sel.snapshotIds } : {}),
+        ...(sel.executionId ? { executionId: sel.executionId } : {}),
+        ...(sel.operationId ? { operationId: sel.operationId } : {}),
+      },
+      RESTORE_PAGE,
+    );
+    if (sel.snapshotIds) {
+      // Ids are checked before anything is restored: an unknown one refuses the whole request.
+      const rows = [...pages].flat();
+      const found = new Set(rows.map((r) => r.snapshotId));
+      const unknown = sel.snapshotIds.filter((id) => !found.has(id));
+      if (rows.length === 0 || unknown.length > 0)
+        throw notFound(
+          `Unknown snapshot(s): ${unknown.join(", ")}. They may have been pruned by retention.`,
+        );
+      for (let i = 0; i < rows.length; i += RESTORE_PAGE) yield rows.slice(i, i + RESTORE_PAGE);
+      return;
+    }
+    let any = false;
+    for (const page of pages) {
+      any = true;
+      yield page;
+    }
+    if (!any)
       throw notFound(
         "No snapshots match: they may have been pruned by retention, or nothing was changed.",
       );
-    if (sel.snapshotIds && rows.length !== sel.snapshotIds.length) {
-      const found = new Set(rows.map((r) => r.snapshotId));
-      throw notFound(
-        `Unknown snapshot(s): ${sel.snapshotIds.filter((id) => !found.has(id)).join(", ")}.`,
-      );
-    }
-    return rows;
   }
 
   /**
    * `execution`: a workflow's own stop-and-rollback, covered by the confirmation its plan already
-   * had (the gate checks the execution is approved for this profile).
+   * had (the gate checks the execution is approved for this profile). A selection of any size is
+   * restored a page at a time; the answer lists every key skipped or failed, and restored keys up
+   * to a limit (`itemsOmitted` counts the rest).
    */
   async restore(
     sel: SnapshotSelection,
@@ -151,19 +176,43 @@ export class RollbackService {
       execution?: { executionId: string; planId: string };
     },
   ) {
-    const rows = this.select(sel);
-    const profileIds = new Set(rows.map((r) => r.profileId));
-    if (profileIds.size > 1)
-      throw badInput(
-        "These snapshots belong to different connections: restore one connection at a time.",
-      );
-    const profile = this.app.profiles.resolve([...profileIds][0]!);
-    // Per key: the oldest pre-image is the state before everything in the selection; the newest
+    let profile: ConnectionProfile | undefined;
+    const totals = { restored: 0, skipped: 0, failed: 0 };
+    const items: RestoreItemResult[] = [];
+    let itemsOmitted = 0;
+    const note = (r: RestoreItemResult) => {
+      const ok = r.status === "restored" || r.status === "deleted";
+      totals[ok ? "restored" : r.status === "skipped" ? "skipped" : "failed"]++;
+      if (items.length < MAX_ITEMS || (!ok && items.length < MAX_ITEMS * 10)) items.push(r);
+      else itemsOmitted++;
+    };
+    for (const rows of this.select(sel)) {
+      const profileIds = new Set(rows.map((r) => r.profileId));
+      if (profile) profileIds.add(profile.id);
+      if (profileIds.size > 1)
+        throw badInput(
+          "These snapshots belong to different connections: restore one connection at a time.",
+        );
+      profile ??= this.app.profiles.resolve([...profileIds][0]!);
+      await this.restorePage(profile, rows, opts, note);
+    }
+    return { profile: profile!.name, ...totals, items, itemsOmitted };
+  }
+
+  private async restorePage(
+    profile: ConnectionProfile,
+    rows: SnapshotRecord[],
+    opts: {
+      force?: boolean;
+      confirmation?: Confirmation;
+      execution?: { executionId: string; planId: string };
+    },
+    note: (r: RestoreItemResult) => void,
+  ): Promise<void> {
+    // Per key: the oldest pre-image is the state before everything in the page; the newest
     // after-state is what our changes left (anything else now means someone changed it since).
     const byKey = new Map<string, { first: SnapshotRecord; last: SnapshotRecord; ids: string[] }>();
-    for (const r of [...rows].sort(
-      (a, b) => a.capturedAt - b.capturedAt || a.snapshotId.localeCompare(b.snapshotId),
-    )) {
+    for (const r of [...rows].reverse()) {
       const k = bytesKey(r.key);
       const e = byKey.get(k);
       if (e) {
@@ -172,8 +221,17 @@ export class RollbackService {
       } else byKey.set(k, { first: r, last: r, ids: [r.snapshotId] });
     }
     const entries = [...byKey.values()];
-    const results: RestoreItemResult[] = [];
     const toRestore: { entry: (typeof entries)[number]; item: KeyRestore }[] = [];
+    // Restore statuses are written once per page and status, not once per key.
+    const marks: Record<"restored" | "skipped" | "failed", string[]> = {
+      restored: [],
+      skipped: [],
+      failed: [],
+    };
+    const mark = () => {
+      for (const [status, ids] of Object.entries(marks))
+        this.app.store.snapshots.markRestored(ids, status as keyof typeof marks);
+    };
     const currentStates = await this.app.gate.run(
       profile,
       { kind: "dump", keys: entries.map((e) => e.first.key) },
@@ -182,11 +240,12 @@ export class RollbackService {
     entries.forEach((e, i) => {
       const conflict = conflictOf(e.last, stateDigest(currentStates[i]!));
       if (conflict && !opts.force) {
-        results.push({
+        note({
           ...keyOut(e.first.key),
           status: "skipped",
           reason: `${conflict}; restore it with force to overwrite`,
         });
+        marks.skipped.push(...e.ids);
         return;
       }
       const item: KeyRestore = {
@@ -198,39 +257,28 @@ export class RollbackService {
       if (e.first.flags !== undefined) item.flags = e.first.flags;
       toRestore.push({ entry: e, item });
     });
-    if (toRestore.length > 0) {
-      const outcomes = await this.app.gate.run(
-        profile,
-        { kind: "restore", items: toRestore.map((t) => t.item) },
-        {
-          origin: this.origin,
-          ...(opts.confirmation ? { confirmation: opts.confirmation } : {}),
-          ...(opts.execution ? { execution: opts.execution } : {}),
-        },
-      );
-      outcomes.forEach((o, i) => {
-        const { entry } = toRestore[i]!;
-        results.push({
-          ...keyOut(o.key),
-          status: o.status,
-          ...(o.reason ? { reason: o.reason } : {}),
-        });
-        const status =
-          o.status === "restored" || o.status === "deleted"
-            ? "restored"
-            : o.status === "skipped"
-              ? "skipped"
-              : "failed";
-        this.app.store.snapshots.markRestored(entry.ids, status);
-      });
-    }
-    return {
-      profile: profile.name,
-      restored: results.filter((r) => r.status === "restored" || r.status === "deleted").length,
-      skipped: results.filter((r) => r.status === "skipped").length,
-      failed: results.filter((r) => r.status === "failed").length,
-      items: results,
-    };
+    if (toRestore.length === 0) return mark();
+    const outcomes = await this.app.gate.run(
+      profile,
+      { kind: "restore", items: toRestore.map((t) => t.item) },
+      {
+        origin: this.origin,
+        ...(opts.confirmation ? { confirmation: opts.confirmation } : {}),
+        ...(opts.execution ? { execution: opts.execution } : {}),
+      },
+    );
+    outcomes.forEach((o, i) => {
+      const { entry } = toRestore[i]!;
+      note({ ...keyOut(o.key), status: o.status, ...(o.reason ? { reason: o.reason } : {}) });
+      const status =
+        o.status === "restored" || o.status === "deleted"
+          ? "restored"
+          : o.status === "skipped"
+            ? "skipped"
+            : "failed";
+      marks[status].push(...entry.ids);
+    });
+    mark();
   }
 }
 

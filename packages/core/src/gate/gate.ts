@@ -23,7 +23,7 @@ import { stateDigest } from "../snapshots/digest.ts";
 import type { SnapshotBatch } from "../snapshots/snapshot.ts";
 import {
   keysToSnapshot,
-  knownAfterDigest,
+  knownAfterDigests,
   type SnapshotDeps,
   saveDurably,
 } from "../snapshots/stage.ts";
@@ -257,10 +257,9 @@ export class OperationGate {
       ctx,
       counter,
     );
-    for (const d of dumps) {
-      const known = knownAfterDigest(op, d);
-      if (known !== undefined) d.afterDigest = known;
-    }
+    knownAfterDigests(op, dumps).forEach((known, i) => {
+      if (known !== undefined) dumps[i]!.afterDigest = known;
+    });
     const ids = saveDurably(
       deps.store,
       {

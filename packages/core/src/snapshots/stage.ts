@@ -1,4 +1,5 @@
 import { CachifyError } from "../common/errors.ts";
+import { bytesToBase64 } from "../common/keys.ts";
 import type { OperationSpec } from "../operations/classify.ts";
 import { operationKeys } from "../operations/classify.ts";
 import type { KeyDump, Operation } from "../operations/operation.ts";
@@ -17,33 +18,31 @@ export function keysToSnapshot(op: Operation, spec: OperationSpec): Uint8Array[]
 }
 
 /**
- * The state a key is in right after `op` when it can be known without asking the server:
+ * The state each key is in right after `op`, where it can be known without asking the server:
  * deletions leave nothing, TTL changes leave the value as it was (DUMP carries no TTL), a restore
  * leaves the pre-image. undefined: read it back after the operation.
  */
-export function knownAfterDigest(op: Operation, before: KeyDump): string | undefined {
+export function knownAfterDigests(op: Operation, before: KeyDump[]): (string | undefined)[] {
   switch (op.kind) {
     case "delete":
     case "deleteBatch":
-      return "absent";
+      return before.map(() => "absent");
     case "expire":
     case "expireBatch":
-      return stateDigest(before);
+      return before.map((d) => stateDigest(d));
     case "restore": {
-      const item = op.items.find((i) => sameBytes(i.key, before.key));
-      return item
-        ? stateDigest({ existed: item.existed, payload: item.payload, flags: item.flags })
-        : undefined;
+      // By key, once: a page of a rollback restores thousands of keys.
+      const items = new Map(op.items.map((i) => [bytesToBase64(i.key), i] as const));
+      return before.map((d) => {
+        const item = items.get(bytesToBase64(d.key));
+        return item
+          ? stateDigest({ existed: item.existed, payload: item.payload, flags: item.flags })
+          : undefined;
+      });
     }
     default:
-      return undefined;
+      return before.map(() => undefined);
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 export interface SnapshotDeps {

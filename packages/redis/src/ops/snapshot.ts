@@ -1,4 +1,10 @@
-import { displayKey, type KeyDump, type OperationOf, type RestoreOutcome } from "@cachify/core";
+import {
+  displayKey,
+  type KeyDump,
+  type KeyRestore,
+  type OperationOf,
+  type RestoreOutcome,
+} from "@cachify/core";
 import type { Redis } from "ioredis";
 import { buf } from "../bytes.ts";
 import { nodeId, type RedisContext } from "../context.ts";
@@ -15,13 +21,7 @@ import { RespWriter, rawAvailable, sendRaw } from "./raw-pipeline.ts";
 export async function dump(ctx: RedisContext, op: OperationOf<"dump">): Promise<KeyDump[]> {
   const now = Date.now();
   const out: KeyDump[] = new Array(op.keys.length);
-  const groups = new Map<Redis, number[]>();
-  op.keys.forEach((k, i) => {
-    const node = ctx.cluster ? ctx.nodeFor(buf(k)) : (ctx.client as Redis);
-    const g = groups.get(node);
-    if (g) g.push(i);
-    else groups.set(node, [i]);
-  });
+  const groups = groupByNode(ctx, op.keys);
   const redirected: number[] = [];
   const fill = (index: number, payload: Buffer | null, pttl: number, where?: string) => {
     const existed = payload !== null;
@@ -113,41 +113,120 @@ export async function restore(
   ctx: RedisContext,
   op: OperationOf<"restore">,
 ): Promise<RestoreOutcome[]> {
-  const c = ctx.client;
-  return Promise.all(
-    op.items.map(async (item): Promise<RestoreOutcome> => {
-      const key = buf(item.key);
+  const now = Date.now();
+  const items = op.items;
+  const out: RestoreOutcome[] = new Array(items.length);
+  const send: number[] = [];
+  items.forEach((item, i) => {
+    if (item.existed && item.absoluteExpiryMs !== null && item.absoluteExpiryMs <= now) {
+      out[i] = {
+        key: item.key,
+        status: "skipped",
+        reason: `its TTL ran out at ${new Date(item.absoluteExpiryMs).toISOString()}; restoring it would delete the live key`,
+      };
+    } else if (item.existed && !item.payload) {
+      out[i] = { key: item.key, status: "failed", reason: "the snapshot holds no value" };
+    } else send.push(i);
+  });
+  const done = (i: number): RestoreOutcome => ({
+    key: items[i]!.key,
+    status: items[i]!.existed ? "restored" : "deleted",
+  });
+  const failed = (i: number, e: unknown): RestoreOutcome => {
+    const message = (e as Error)?.message ?? String(e);
+    const reason = /payload version or checksum/i.test(message)
+      ? "the server cannot load this snapshot: it was taken from a newer Redis (RDB version) than this server runs"
+      : message;
+    return {
+      key: items[i]!.key,
+      status: "failed",
+      reason: `${displayKey(items[i]!.key)}: ${reason}`,
+    };
+  };
+  const retry: number[] = [];
+  await Promise.all(
+    [
+      ...groupByNode(
+        ctx,
+        send.map((i) => items[i]!.key),
+      ),
+    ].map(async ([node, at]) => {
+      const idx = at.map((j) => send[j]!);
+      if (!rawAvailable(node)) {
+        retry.push(...idx);
+        return;
+      }
+      let size = 0;
+      for (const i of idx) size += items[i]!.key.length + (items[i]!.payload?.length ?? 0) + 64;
+      const w = new RespWriter(size);
+      for (const i of idx) writeRestore(w, items[i]!);
       try {
-        if (!item.existed) {
-          await sendBuffer(c, "UNLINK", [key]);
-          return { key: item.key, status: "deleted" };
-        }
-        if (item.absoluteExpiryMs !== null && item.absoluteExpiryMs <= Date.now()) {
-          return {
-            key: item.key,
-            status: "skipped",
-            reason: `its TTL ran out at ${new Date(item.absoluteExpiryMs).toISOString()}; restoring it would delete the live key`,
-          };
-        }
-        if (!item.payload)
-          return { key: item.key, status: "failed", reason: "the snapshot holds no value" };
-        // Plain commands, not auto-pipelined ones: those do not follow a Cluster's redirects.
-        const args: (string | number | Buffer)[] = [
-          key,
-          item.absoluteExpiryMs ?? 0,
-          buf(item.payload),
-          "REPLACE",
-        ];
-        if (item.absoluteExpiryMs !== null) args.push("ABSTTL");
-        await sendBuffer(c, "RESTORE", args);
-        return { key: item.key, status: "restored" };
+        await sendRaw(node, w.finish(), idx.length, (j, r) => {
+          const i = idx[j]!;
+          if (r.ok) out[i] = done(i);
+          else if (ctx.cluster && REDIRECT.test(r.error.message)) retry.push(i);
+          else out[i] = failed(i, r.error);
+        });
       } catch (e) {
-        const message = (e as Error).message ?? String(e);
-        const reason = /payload version or checksum/i.test(message)
-          ? "the server cannot load this snapshot: it was taken from a newer Redis (RDB version) than this server runs"
-          : message;
-        return { key: item.key, status: "failed", reason: `${displayKey(item.key)}: ${reason}` };
+        // The connection failed: the keys without an answer are failed, with its reason.
+        for (const i of idx) out[i] ??= failed(i, e);
       }
     }),
   );
+  // Keys whose slot moved, or on a node not connected yet: one plain command each through the
+  // client, which follows redirects (auto-pipelined commands would not).
+  await Promise.all(
+    retry.map(async (i) => {
+      const item = items[i]!;
+      try {
+        await (item.existed
+          ? sendBuffer(ctx.client, "RESTORE", restoreArgs(item))
+          : sendBuffer(ctx.client, "UNLINK", [buf(item.key)]));
+        out[i] = done(i);
+      } catch (e) {
+        out[i] = failed(i, e);
+      }
+    }),
+  );
+  return out;
+}
+
+/** RESTORE key ttl payload REPLACE [ABSTTL] (with the absolute expiry the snapshot recorded). */
+function restoreArgs(item: KeyRestore): (string | number | Buffer)[] {
+  const args: (string | number | Buffer)[] = [
+    buf(item.key),
+    item.absoluteExpiryMs ?? 0,
+    buf(item.payload!),
+    "REPLACE",
+  ];
+  if (item.absoluteExpiryMs !== null) args.push("ABSTTL");
+  return args;
+}
+
+/** The same command as raw RESP: UNLINK for a key that did not exist before. */
+function writeRestore(w: RespWriter, item: KeyRestore): void {
+  if (!item.existed) {
+    w.array(2).text("UNLINK").bulk(item.key);
+    return;
+  }
+  const abs = item.absoluteExpiryMs !== null;
+  w.array(abs ? 6 : 5)
+    .text("RESTORE")
+    .bulk(item.key)
+    .text(String(item.absoluteExpiryMs ?? 0))
+    .bulk(item.payload!)
+    .text("REPLACE");
+  if (abs) w.text("ABSTTL");
+}
+
+/** Indexes of `keys` grouped by the primary that owns each (standalone: the one server). */
+function groupByNode(ctx: RedisContext, keys: Uint8Array[]): Map<Redis, number[]> {
+  const groups = new Map<Redis, number[]>();
+  keys.forEach((k, i) => {
+    const node = ctx.cluster ? ctx.nodeFor(buf(k)) : (ctx.client as Redis);
+    const g = groups.get(node);
+    if (g) g.push(i);
+    else groups.set(node, [i]);
+  });
+  return groups;
 }

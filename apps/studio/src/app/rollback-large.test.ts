@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { openApp } from "./open-app.ts";
+import { RollbackService } from "./rollback-service.ts";
+
+const servers = inject("servers");
+const KEYS = 150_000;
+
+describe("rollback of an execution larger than one listing (150k keys)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cachify-rb-large-"));
+  const r = new Redis({ port: servers.redis.port, host: "127.0.0.1" });
+  afterAll(async () => {
+    r.disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("puts back every key, a page at a time, and lists only what went wrong", async () => {
+    await r.call("DEBUG", "POPULATE", String(KEYS), "rblarge");
+    const app = openApp({ dataDir: dir });
+    try {
+      const profile = app.profiles.create({ name: "large", url: servers.redis.url });
+      const plan = await app.workflows.plan({
+        template: "delete-by-pattern",
+        profile,
+        params: { pattern: "rblarge:*" },
+        origin: "test",
+        wait: "complete",
+      });
+      expect(plan.matched).toBe(KEYS);
+      const started = await app.workflows.apply(plan.planId, { count: KEYS }, "test");
+      expect((await app.workflows.finished(started.executionId)).processed).toBe(KEYS);
+      expect(await r.exists("rblarge:0", "rblarge:149999")).toBe(0);
+      // Someone changes one deleted key after the run: a conflict, skipped and reported.
+      await r.set("rblarge:7", "theirs");
+
+      const res = await new RollbackService(app, "test").restore(
+        { executionId: started.executionId },
+        { confirmation: { acknowledged: true } },
+      );
+      expect(res).toMatchObject({ restored: KEYS - 1, skipped: 1, failed: 0 });
+      expect(res.items.filter((i) => i.status === "skipped").map((i) => i.key)).toEqual([
+        "rblarge:7",
+      ]);
+      expect(res.items.length + res.itemsOmitted).toBe(KEYS);
+      expect(res.items.length).toBeLessThan(2000);
+      let count = 0;
+      let cursor = "0";
+      do {
+        const [next, keys] = await r.scan(cursor, "MATCH", "rblarge:*", "COUNT", 5000);
+        cursor = next;
+        count += keys.length;
+      } while (cursor !== "0");
+      expect(count).toBe(KEYS);
+      expect(await r.mget("rblarge:0", "rblarge:7", "rblarge:149999")).toEqual([
+        "value:0",
+        "theirs",
+        "value:149999",
+      ]);
+    } finally {
+      await app.close();
+      let cursor = "0";
+      do {
+        const [next, keys] = await r.scan(cursor, "MATCH", "rblarge:*", "COUNT", 5000);
+        cursor = next;
+        if (keys.length) await r.unlink(...keys);
+      } while (cursor !== "0");
+    }
+  }, 120_000);
+});
