@@ -530,11 +530,21 @@ describe("observability screens in Chromium", () => {
     await page.getByRole("button", { name: "Save settings" }).click();
     await page.getByText("Memory limit ratio must be a number.").waitFor();
     await shots("dash-28-settings-error");
-    await page.getByRole("button", { name: "Discard changes" }).click();
+    // The collector form's own Discard (Settings → Snapshots has one too).
+    await page
+      .locator("form", { has: page.getByRole("button", { name: "Save settings" }) })
+      .getByRole("button", { name: "Discard changes" })
+      .click();
     await page.getByLabel("Events interval (ms)".replace("Events", "Engine events")).fill("4000");
+    await page.getByLabel(/Notify when a workflow ends/).uncheck();
     await page.getByRole("button", { name: "Save settings" }).click();
     await page.getByRole("status").filter({ hasText: "Saved" }).waitFor();
-    expect((await api("GET", "/api/observability/settings")).body.eventsIntervalMs).toBe(4000);
+    const saved = (await api("GET", "/api/observability/settings")).body as {
+      eventsIntervalMs: number;
+      notifications: { workflows: boolean };
+    };
+    expect(saved.eventsIntervalMs).toBe(4000);
+    expect(saved.notifications.workflows).toBe(false);
     // The theme choice here and the rail's follow each other.
     await page.getByRole("radio", { name: "Dark" }).check();
     expect(await rail().getByLabel("Theme").inputValue()).toBe("dark");

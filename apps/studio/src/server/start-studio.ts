@@ -52,7 +52,12 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
   }
   const app = openApp({ dataDir: options.dataDir });
   const token = randomBytes(24).toString("base64url");
-  const server = Fastify({ logger: false, bodyLimit: 64 * 1024 * 1024 });
+  // forceCloseConnections: a close waits for no idle keep-alive socket (a window left open).
+  const server = Fastify({
+    logger: false,
+    bodyLimit: 64 * 1024 * 1024,
+    forceCloseConnections: true,
+  });
   try {
     await server.register(websocket);
     server.setErrorHandler(errorHandler);

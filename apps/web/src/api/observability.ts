@@ -159,7 +159,7 @@ export interface SettingsInput {
   eventsIntervalMs?: number;
   metricsRetentionDays?: number;
   timelineRetentionDays?: number;
-  notifications?: { inApp?: boolean; desktop?: boolean };
+  notifications?: { inApp?: boolean; desktop?: boolean; workflows?: boolean };
   health?: { slowPingMs?: number; memoryRatio?: number; connectionsRatio?: number };
 }
 

@@ -77,3 +77,39 @@ export function notifyInBrowser(n: AppNotification): void {
     // some platforms only allow notifications from a service worker: the toast still shows
   }
 }
+
+/** What a finished execution's push carries that a notification may show (never a key or value). */
+export interface FinishedExecution {
+  executionId: string;
+  status: string;
+  processed?: number;
+  failed?: number;
+  profileName?: string;
+  template?: { name?: string };
+}
+
+/**
+ * A browser notification for a workflow that ended while this window is hidden: the workflow,
+ * the connection, the outcome and the counts, as the studio's desktop notification says it.
+ */
+export function notifyWorkflowInBrowser(e: FinishedExecution): void {
+  if (!document.hidden || !wanted() || browserPermission() !== "granted") return;
+  const what = e.template?.name ?? "Workflow";
+  const where = e.profileName ? ` on ${e.profileName}` : "";
+  const counts =
+    e.processed !== undefined
+      ? `: ${e.processed.toLocaleString()} processed, ${(e.failed ?? 0).toLocaleString()} failed`
+      : "";
+  try {
+    const shown = new Notification(`${what} ${e.status}${where}`, {
+      body: `Execution ${e.executionId}${counts}.`,
+      tag: e.executionId,
+    });
+    shown.onclick = () => {
+      window.focus();
+      shown.close();
+    };
+  } catch {
+    // some platforms only allow notifications from a service worker
+  }
+}

@@ -1,13 +1,24 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
 import type { ApiError } from "../../api/client.ts";
+import { useLiveMessages } from "../../api/live-bus.ts";
 import { type AppNotification, obsApi } from "../../api/observability.ts";
-import { obsKeys, useNewNotifications, useNotifications } from "../../api/observability-hooks.ts";
+import {
+  obsKeys,
+  useNewNotifications,
+  useNotifications,
+  useObsSettings,
+} from "../../api/observability-hooks.ts";
 import { formatTime } from "../../lib/format.ts";
 import { navigate, routeHref } from "../../lib/route.ts";
 import { ago } from "../dashboard/format.ts";
 import { ErrorNotice } from "../error-notice.tsx";
-import { notifyInBrowser, useBrowserNotifications } from "./browser-notify.ts";
+import {
+  type FinishedExecution,
+  notifyInBrowser,
+  notifyWorkflowInBrowser,
+  useBrowserNotifications,
+} from "./browser-notify.ts";
 
 function BellIcon() {
   return (
@@ -259,6 +270,14 @@ const TOAST_MS = 10_000;
 /** New alert notifications as toasts (and a browser notification while the window is hidden). */
 export function AlertToasts() {
   const [toasts, setToasts] = useState<Toast[]>([]);
+  const settings = useObsSettings();
+  // A workflow that ends while the window is hidden, unless turned off in Settings.
+  useLiveMessages((m) => {
+    const w = m as { type: string; event?: string; execution?: FinishedExecution };
+    if (w.type !== "workflow" || w.event !== "execution-finished" || !w.execution) return;
+    if (settings.data?.notifications.workflows === false) return;
+    notifyWorkflowInBrowser(w.execution);
+  });
   useNewNotifications((n) => {
     notifyInBrowser(n);
     setToasts((ts) => [...ts.filter((t) => t.n.id !== n.id), { n, at: Date.now() }].slice(-4));

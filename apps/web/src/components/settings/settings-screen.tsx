@@ -20,7 +20,7 @@ type NumField =
   | "memoryRatio"
   | "connectionsRatio";
 
-type Draft = Record<NumField, string> & { inApp: boolean; desktop: boolean };
+type Draft = Record<NumField, string> & { inApp: boolean; desktop: boolean; workflows: boolean };
 
 function draftOf(s: ObservabilitySettings): Draft {
   return {
@@ -33,6 +33,7 @@ function draftOf(s: ObservabilitySettings): Draft {
     connectionsRatio: String(s.health.connectionsRatio),
     inApp: s.notifications.inApp,
     desktop: s.notifications.desktop,
+    workflows: s.notifications.workflows,
   };
 }
 
@@ -89,10 +90,11 @@ const FIELDS: { field: NumField; label: string; unit: string; hint: string; whol
 ];
 
 /** The server names the field in its message ("pollIntervalMs must be …", "health.memoryRatio …"). */
-function fieldOf(message: string): NumField | "inApp" | "desktop" | "form" {
+function fieldOf(message: string): NumField | "inApp" | "desktop" | "workflows" | "form" {
   for (const f of FIELDS) if (new RegExp(`\\b${f.field}\\b`).test(message)) return f.field;
   if (/notifications\.inApp/.test(message)) return "inApp";
   if (/notifications\.desktop/.test(message)) return "desktop";
+  if (/notifications\.workflows/.test(message)) return "workflows";
   return "form";
 }
 
@@ -142,7 +144,10 @@ export function SettingsScreen() {
     },
     onError: (e) => {
       const f = fieldOf(e.message);
-      setErrors((x) => ({ ...x, [f === "inApp" || f === "desktop" ? "form" : f]: e.message }));
+      setErrors((x) => ({
+        ...x,
+        [f === "inApp" || f === "desktop" || f === "workflows" ? "form" : f]: e.message,
+      }));
     },
   });
 
@@ -175,7 +180,7 @@ export function SettingsScreen() {
       eventsIntervalMs: nums.eventsIntervalMs!,
       metricsRetentionDays: nums.metricsRetentionDays!,
       timelineRetentionDays: nums.timelineRetentionDays!,
-      notifications: { inApp: draft.inApp, desktop: draft.desktop },
+      notifications: { inApp: draft.inApp, desktop: draft.desktop, workflows: draft.workflows },
       health: {
         slowPingMs: nums.slowPingMs!,
         memoryRatio: nums.memoryRatio!,
@@ -280,6 +285,15 @@ export function SettingsScreen() {
                   Desktop notifications from the studio (notify-send / macOS)
                 </label>
                 <p className="hint">Each rule can turn either off for itself.</p>
+                <label className="check">
+                  <input
+                    type="checkbox"
+                    checked={draft.workflows}
+                    onChange={(e) => set("workflows", e.target.checked)}
+                  />
+                  Notify when a workflow ends while no window is open, or after a long run (desktop
+                  and browser)
+                </label>
                 <div className="browser-notify">
                   <span>
                     Browser notifications while this window is hidden:{" "}
