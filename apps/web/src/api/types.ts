@@ -430,4 +430,6 @@ export interface RestoreResult {
     status: "restored" | "deleted" | "skipped" | "failed";
     reason?: string;
   }[];
+  /** Keys restored but not listed in `items` (large selections). */
+  itemsOmitted?: number;
 }
