@@ -4,7 +4,14 @@ import { join } from "node:path";
 import { type App, openApp } from "@cachify/studio";
 import { Cluster, Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RedisCluster, rawCommand, startCluster, waitFor } from "../harness/index.ts";
+import {
+  clusterNodes,
+  type RedisCluster,
+  startCluster,
+  waitFor,
+  waitForFailover,
+  waitForReplicas,
+} from "../harness/index.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const KEYS = 3000;
@@ -47,31 +54,6 @@ function policyFor(stepMs: number) {
 
 /** Attempts × step timeout + the backoff between them, less a second for the round trips. */
 const retryWindowMs = (stepMs: number) => 5 * stepMs + 500 + 1000 + 2000 + 2000 - 1000;
-
-interface NodeLine {
-  id: string;
-  port: number;
-  primary: boolean;
-  failed: boolean;
-  primaryId: string;
-}
-
-function parseNodes(text: string): NodeLine[] {
-  return text
-    .split("\n")
-    .map((l) => l.trim())
-    .filter((l) => /:\d+@/.test(l))
-    .map((l) => {
-      const f = l.split(" ");
-      return {
-        id: f[0]!,
-        port: Number(/:(\d+)@/.exec(f[1]!)![1]),
-        primary: f[2]!.includes("master"),
-        failed: /fail/.test(f[2]!),
-        primaryId: f[3]!,
-      };
-    });
-}
 
 /** Every key matching the prefix on the given primaries (SCAN, outside the product). */
 async function keysOn(ports: number[]): Promise<Set<string>> {
@@ -123,26 +105,8 @@ describe.each([{ stepMs: 2000 }, { stepMs: 10_000 }])(
       } finally {
         seeder.disconnect();
       }
-      // Right after `--cluster create` the replicas may still show as empty primaries: wait until
-      // every node sees 3 primaries and 3 replicas, and each replica's link is up.
-      await waitFor(
-        async () => {
-          for (const n of cluster.nodes) {
-            const view = parseNodes(await cluster.command(n.port, "CLUSTER", "NODES"));
-            if (view.filter((x) => !x.primary).length !== 3) return false;
-            const info = await cluster.command(n.port, "INFO", "replication");
-            if (info.includes("role:slave") && !info.includes("master_link_status:up"))
-              return false;
-          }
-          return true;
-        },
-        "3 primaries and 3 replicas in sync",
-        30_000,
-        200,
-      );
-      const survivorsBefore = parseNodes(
-        await cluster.command(cluster.nodes[0]!.port, "CLUSTER", "NODES"),
-      );
+      await waitForReplicas(cluster);
+      const survivorsBefore = await clusterNodes(cluster.nodes[0]!.port);
       const primaries = survivorsBefore.filter((n) => n.primary);
       expect(primaries).toHaveLength(3);
       // Spread over all slots: each primary holds about a third.
@@ -212,17 +176,9 @@ describe.each([{ stepMs: 2000 }, { stepMs: 10_000 }])(
         const seedPort = survivorsBefore.find(
           (n) => n.id !== victim.id && n.id !== replica.id,
         )!.port;
-        const promoted = waitFor(
-          async () => {
-            const info = await rawCommand(seedPort, ["CLUSTER", "INFO"], 1000);
-            const nodes = parseNodes(await rawCommand(seedPort, ["CLUSTER", "NODES"], 1000));
-            const promoted = nodes.find((n) => n.id === replica.id);
-            return info.includes("cluster_state:ok") && promoted?.primary === true;
-          },
-          "the replica to be promoted and cluster_state:ok",
-          30_000,
-          50,
-        ).then(() => Date.now() - killedAt);
+        const promoted = waitForFailover(seedPort, replica.id, 50).then(
+          () => Date.now() - killedAt,
+        );
 
         // No hang: the execution ends (succeeded or aborted) within a bound.
         const BOUND_MS = 60_000;
@@ -239,7 +195,7 @@ describe.each([{ stepMs: 2000 }, { stepMs: 10_000 }])(
 
         // The replica took over: the cluster is whole again (checked on a surviving node).
         const failoverMs = await promoted;
-        const after = parseNodes(await rawCommand(seedPort, ["CLUSTER", "NODES"], 1000));
+        const after = await clusterNodes(seedPort);
         const livePrimaries = after.filter((n) => n.primary && !n.failed).map((n) => n.port);
         expect(livePrimaries).toHaveLength(3);
         expect(livePrimaries).not.toContain(victim.port);

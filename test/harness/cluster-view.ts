@@ -55,7 +55,11 @@ export async function waitForReplicas(cluster: RedisCluster): Promise<void> {
 }
 
 /** Waits until `replicaId` has taken over from a dead primary and `seedPort` sees the cluster ok. */
-export async function waitForFailover(seedPort: number, replicaId: string): Promise<void> {
+export async function waitForFailover(
+  seedPort: number,
+  replicaId: string,
+  intervalMs = 200,
+): Promise<void> {
   await waitFor(
     async () => {
       const info = await rawCommand(seedPort, ["CLUSTER", "INFO"], 1000);
@@ -64,6 +68,6 @@ export async function waitForFailover(seedPort: number, replicaId: string): Prom
     },
     "the replica to be promoted and cluster_state:ok",
     30_000,
-    200,
+    intervalMs,
   );
 }
