@@ -33,3 +33,11 @@ export function nodeAddress(n: Redis): string {
   }
   return nodeId(n);
 }
+
+/** The time budget of the operation under way (the gate ticket's), for work that retries. */
+export function budgetOf(ctx: RedisContext): {
+  deadline: number;
+  signal?: AbortSignal | undefined;
+} {
+  return { deadline: ctx.deadline ?? Date.now() + 5000, signal: ctx.signal };
+}

@@ -11,7 +11,7 @@ import {
 } from "@cachify/core";
 import type { ChainableCommander, Cluster, Redis } from "ioredis";
 import { buf } from "../bytes.ts";
-import { nodeId, type RedisContext } from "../context.ts";
+import { budgetOf, nodeId, type RedisContext } from "../context.ts";
 import { mapRedisError } from "../errors.ts";
 import { checkCursor, scanNode } from "../scan.ts";
 import { sendBuffer } from "../send.ts";
@@ -229,15 +229,11 @@ function outcomeOf(p: Progress): BatchOutcome {
   return out;
 }
 
-function budgetOf(ctx: RedisContext): Budget {
-  return { deadline: ctx.deadline ?? Date.now() + 5000, signal: ctx.signal };
-}
-
 /**
  * Keys left unanswered: a retryable error (the class of the last reason: CLUSTERDOWN, TRYAGAIN...,
  * else connection) that carries the outcome of the keys that are final (`details.partial`).
  */
-function unresolvedError(
+export function unresolvedError(
   kind: string,
   left: Unresolved,
   total: number,

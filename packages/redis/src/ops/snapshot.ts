@@ -5,11 +5,13 @@ import {
   type OperationOf,
   type RestoreOutcome,
 } from "@cachify/core";
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { buf } from "../bytes.ts";
-import { nodeId, type RedisContext } from "../context.ts";
+import { budgetOf, nodeId, type RedisContext } from "../context.ts";
 import { dumpValueType } from "../dump-format.ts";
 import { sendBuffer } from "../send.ts";
+import { unresolvedError } from "./batch.ts";
+import { type KeyCommands, sendRouted } from "./cluster-route.ts";
 import { RespWriter, rawAvailable, sendRaw } from "./raw-pipeline.ts";
 
 /**
@@ -21,8 +23,6 @@ import { RespWriter, rawAvailable, sendRaw } from "./raw-pipeline.ts";
 export async function dump(ctx: RedisContext, op: OperationOf<"dump">): Promise<KeyDump[]> {
   const now = Date.now();
   const out: KeyDump[] = new Array(op.keys.length);
-  const groups = groupByNode(ctx, op.keys);
-  const redirected: number[] = [];
   const fill = (index: number, payload: Buffer | null, pttl: number, where?: string) => {
     const existed = payload !== null;
     const d: KeyDump = {
@@ -36,72 +36,58 @@ export async function dump(ctx: RedisContext, op: OperationOf<"dump">): Promise<
     if (where) d.node = where;
     out[index] = d;
   };
-  await Promise.all(
-    [...groups].map(async ([node, indexes]) => {
-      const where = ctx.cluster ? nodeId(node) : undefined;
-      const replies = await dumpReplies(node, op.keys, indexes, ctx.cluster);
-      indexes.forEach((index, j) => {
-        const payload = replies[2 * j];
-        const pttl = replies[2 * j + 1];
-        if (payload instanceof Error || pttl instanceof Error) redirected.push(index);
-        else fill(index, payload as Buffer | null, Number(pttl ?? -2), where);
-      });
-    }),
-  );
-  // Keys whose slot moved (failover, resharding): asked again through the Cluster client, which
-  // follows MOVED and ASK and refreshes its slot map, so the next batch routes right. Sent as
-  // plain commands: ioredis does not follow redirects of auto-pipelined ones.
-  await Promise.all(
-    redirected.map(async (index) => {
-      const key = buf(op.keys[index]!);
-      const [payload, pttl] = await Promise.all([
-        sendBuffer(ctx.client, "DUMP", [key]),
-        sendBuffer(ctx.client, "PTTL", [key]),
-      ]);
-      fill(index, payload as Buffer | null, Number(pttl), nodeId(ctx.nodeFor(key)));
-    }),
-  );
-  return out;
-}
-
-/** Error replies that mean "ask the node that owns the slot now". */
-const REDIRECT = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN) /;
-
-/**
- * DUMP and PTTL replies for the keys at `indexes`, in order. On a Cluster a redirect reply is
- * kept (as the Error) for the caller to ask again; any other error reply throws.
- */
-async function dumpReplies(
-  node: Redis,
-  keys: Uint8Array[],
-  indexes: number[],
-  cluster: boolean,
-): Promise<unknown[]> {
-  const keep = (e: Error) => {
-    if (cluster && REDIRECT.test(e.message)) return e;
-    throw e;
-  };
-  const replies: unknown[] = new Array(indexes.length * 2);
+  const keys = op.keys.map(buf);
+  if (ctx.cluster) {
+    // Each key to the primary that owns it, following MOVED / ASK / a failover (cluster-route.ts).
+    let error: Error | undefined;
+    const cmds: KeyCommands = {
+      parts: 2,
+      write: (w, i, part) =>
+        w
+          .array(2)
+          .text(part === 0 ? "DUMP" : "PTTL")
+          .bulk(keys[i]!),
+      args: (i, part) => [part === 0 ? "DUMP" : "PTTL", keys[i]!],
+      size: (i) => 2 * keys[i]!.length + 48,
+      done: (i, replies) =>
+        fill(i, replies[0] as Buffer | null, Number(replies[1]), nodeId(ctx.nodeFor(keys[i]!))),
+      fail: (_i, e) => {
+        error ??= e;
+      },
+    };
+    const all = keys.map((_, i) => i);
+    const left = await sendRouted(ctx.client as Cluster, keys, all, cmds, budgetOf(ctx));
+    if (error) throw error;
+    if (left) throw unresolvedError("dump", left, keys.length);
+    return out;
+  }
+  const node = ctx.client as Redis;
+  const replies: unknown[] = new Array(keys.length * 2);
   if (rawAvailable(node)) {
     let size = 0;
-    for (const i of indexes) size += keys[i]!.length;
-    const w = new RespWriter(size * 2 + indexes.length * 48);
-    for (const i of indexes) {
-      w.array(2).text("DUMP").bulk(keys[i]!);
-      w.array(2).text("PTTL").bulk(keys[i]!);
+    for (const k of keys) size += k.length;
+    const w = new RespWriter(size * 2 + keys.length * 48);
+    for (const k of keys) {
+      w.array(2).text("DUMP").bulk(k);
+      w.array(2).text("PTTL").bulk(k);
     }
-    await sendRaw(node, w.finish(), indexes.length * 2, (j, r) => {
-      replies[j] = r.ok ? r.value : keep(r.error);
+    await sendRaw(node, w.finish(), keys.length * 2, (j, r) => {
+      if (!r.ok) throw r.error;
+      replies[j] = r.value;
     });
-    return replies;
+  } else {
+    // Not connected yet: an ioredis pipeline connects, or fails as any would.
+    const p = node.pipeline();
+    for (const k of keys) p.dumpBuffer(k).pttl(k);
+    ((await p.exec()) ?? []).forEach(([err, value], j) => {
+      if (err) throw err;
+      replies[j] = value;
+    });
   }
-  // Not connected yet (a cluster node): an ioredis pipeline connects, or fails as any would.
-  const p = node.pipeline();
-  for (const i of indexes) p.dumpBuffer(buf(keys[i]!)).pttl(buf(keys[i]!));
-  ((await p.exec()) ?? []).forEach(([err, value], j) => {
-    replies[j] = err ? keep(err) : value;
+  keys.forEach((_, i) => {
+    fill(i, replies[2 * i] as Buffer | null, Number(replies[2 * i + 1] ?? -2));
   });
-  return replies;
+  return out;
 }
 
 /**
@@ -143,57 +129,66 @@ export async function restore(
       reason: `${displayKey(items[i]!.key)}: ${reason}`,
     };
   };
-  const retry: number[] = [];
-  await Promise.all(
-    [
-      ...groupByNode(
-        ctx,
-        send.map((i) => items[i]!.key),
-      ),
-    ].map(async ([node, at]) => {
-      const idx = at.map((j) => send[j]!);
-      if (!rawAvailable(node)) {
-        retry.push(...idx);
-        return;
-      }
-      let size = 0;
-      for (const i of idx) size += items[i]!.key.length + (items[i]!.payload?.length ?? 0) + 64;
-      const w = new RespWriter(size);
-      for (const i of idx) writeRestore(w, items[i]!);
-      try {
-        await sendRaw(node, w.finish(), idx.length, (j, r) => {
-          const i = idx[j]!;
-          if (r.ok) out[i] = done(i);
-          else if (ctx.cluster && REDIRECT.test(r.error.message)) retry.push(i);
-          else out[i] = failed(i, r.error);
-        });
-      } catch (e) {
-        // The connection failed: the keys without an answer are failed, with its reason.
-        for (const i of idx) out[i] ??= failed(i, e);
-      }
-    }),
-  );
-  // Keys whose slot moved, or on a node not connected yet: one plain command each through the
-  // client, which follows redirects (auto-pipelined commands would not).
-  await Promise.all(
-    retry.map(async (i) => {
-      const item = items[i]!;
-      try {
-        await (item.existed
-          ? sendBuffer(ctx.client, "RESTORE", restoreArgs(item))
-          : sendBuffer(ctx.client, "UNLINK", [buf(item.key)]));
+  if (send.length === 0) return out;
+  const keys = items.map((item) => buf(item.key));
+  if (ctx.cluster) {
+    // Each key to the primary that owns it, following MOVED / ASK / a failover (cluster-route.ts).
+    const cmds: KeyCommands = {
+      parts: 1,
+      write: (w, i) => writeRestore(w, items[i]!),
+      args: (i) => commandOf(items[i]!),
+      size: (i) => keys[i]!.length + (items[i]!.payload?.length ?? 0) + 64,
+      done: (i) => {
         out[i] = done(i);
-      } catch (e) {
+      },
+      fail: (i, e) => {
         out[i] = failed(i, e);
-      }
-    }),
-  );
+      },
+    };
+    const left = await sendRouted(ctx.client as Cluster, keys, send, cmds, budgetOf(ctx));
+    for (const i of left?.indexes ?? []) out[i] = failed(i, left!.error);
+    return out;
+  }
+  const node = ctx.client as Redis;
+  if (!rawAvailable(node)) {
+    // Not connected yet: one command each through the client, which connects first.
+    await Promise.all(
+      send.map(async (i) => {
+        try {
+          const [name, ...args] = commandOf(items[i]!);
+          await sendBuffer(node, name, args);
+          out[i] = done(i);
+        } catch (e) {
+          out[i] = failed(i, e);
+        }
+      }),
+    );
+    return out;
+  }
+  let size = 0;
+  for (const i of send) size += keys[i]!.length + (items[i]!.payload?.length ?? 0) + 64;
+  const w = new RespWriter(size);
+  for (const i of send) writeRestore(w, items[i]!);
+  try {
+    await sendRaw(node, w.finish(), send.length, (j, r) => {
+      const i = send[j]!;
+      out[i] = r.ok ? done(i) : failed(i, r.error);
+    });
+  } catch (e) {
+    // The connection failed: the keys without an answer are failed, with its reason.
+    for (const i of send) out[i] ??= failed(i, e);
+  }
   return out;
 }
 
-/** RESTORE key ttl payload REPLACE [ABSTTL] (with the absolute expiry the snapshot recorded). */
-function restoreArgs(item: KeyRestore): (string | number | Buffer)[] {
-  const args: (string | number | Buffer)[] = [
+/**
+ * RESTORE key ttl payload REPLACE [ABSTTL] (with the absolute expiry the snapshot recorded), or
+ * UNLINK for a key that did not exist before.
+ */
+function commandOf(item: KeyRestore): [string, ...(string | number | Buffer)[]] {
+  if (!item.existed) return ["UNLINK", buf(item.key)];
+  const args: [string, ...(string | number | Buffer)[]] = [
+    "RESTORE",
     buf(item.key),
     item.absoluteExpiryMs ?? 0,
     buf(item.payload!),
@@ -217,16 +212,4 @@ function writeRestore(w: RespWriter, item: KeyRestore): void {
     .bulk(item.payload!)
     .text("REPLACE");
   if (abs) w.text("ABSTTL");
-}
-
-/** Indexes of `keys` grouped by the primary that owns each (standalone: the one server). */
-function groupByNode(ctx: RedisContext, keys: Uint8Array[]): Map<Redis, number[]> {
-  const groups = new Map<Redis, number[]>();
-  keys.forEach((k, i) => {
-    const node = ctx.cluster ? ctx.nodeFor(buf(k)) : (ctx.client as Redis);
-    const g = groups.get(node);
-    if (g) g.push(i);
-    else groups.set(node, [i]);
-  });
-  return groups;
 }
