@@ -2,18 +2,26 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { afterAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RedisServer, startRedis } from "../../../../test/harness/index.ts";
 import { openApp } from "./open-app.ts";
 import { RollbackService } from "./rollback-service.ts";
 
-const servers = inject("servers");
 const KEYS = 150_000;
 
 describe("rollback of an execution larger than one listing (150k keys)", () => {
+  // A server of its own: 150k keys in the shared one would push other tests' keys off their
+  // first SCAN page.
+  let server: RedisServer;
+  let r: Redis;
   const dir = mkdtempSync(join(tmpdir(), "cachify-rb-large-"));
-  const r = new Redis({ port: servers.redis.port, host: "127.0.0.1" });
+  beforeAll(async () => {
+    server = await startRedis();
+    r = new Redis({ port: server.port, host: "127.0.0.1" });
+  });
   afterAll(async () => {
-    r.disconnect();
+    r?.disconnect();
+    await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -21,7 +29,7 @@ describe("rollback of an execution larger than one listing (150k keys)", () => {
     await r.call("DEBUG", "POPULATE", String(KEYS), "rblarge");
     const app = openApp({ dataDir: dir });
     try {
-      const profile = app.profiles.create({ name: "large", url: servers.redis.url });
+      const profile = app.profiles.create({ name: "large", url: server.url });
       const plan = await app.workflows.plan({
         template: "delete-by-pattern",
         profile,
@@ -61,12 +69,6 @@ describe("rollback of an execution larger than one listing (150k keys)", () => {
       ]);
     } finally {
       await app.close();
-      let cursor = "0";
-      do {
-        const [next, keys] = await r.scan(cursor, "MATCH", "rblarge:*", "COUNT", 5000);
-        cursor = next;
-        if (keys.length) await r.unlink(...keys);
-      } while (cursor !== "0");
     }
   }, 120_000);
 });
