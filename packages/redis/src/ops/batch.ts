@@ -15,7 +15,7 @@ import { budgetOf, nodeId, type RedisContext } from "../context.ts";
 import { mapRedisError } from "../errors.ts";
 import { checkCursor, scanNode } from "../scan.ts";
 import { sendBuffer } from "../send.ts";
-import { type Budget, type KeyCommands, sendRouted, type Unresolved } from "./cluster-route.ts";
+import { type KeyCommands, sendRouted, type Unresolved } from "./cluster-route.ts";
 import { RespWriter, rawAvailable, sendRaw } from "./raw-pipeline.ts";
 
 /**
