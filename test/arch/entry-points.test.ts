@@ -154,6 +154,8 @@ const API_OTHER: Record<string, string> = {
   // Settings (routes/settings.ts): the V2 feature switches, in the local store.
   "PUT /api/settings/features":
     "feature switches (snapshots, metrics, alerts, retries) in the local store",
+  "PUT /api/settings/guardrails":
+    "guardrail levels of dev and staging in the local store (prod cannot be lowered); the gate enforces them",
   "POST /api/profiles": "creates a profile in the local store",
   "PUT /api/profiles/:id": "edits a profile in the local store",
   "DELETE /api/profiles/:id": "removes a profile from the local store",
@@ -211,6 +213,7 @@ const CLI_OTHER: Record<string, string> = {
   "rollback settings": "local store (snapshot retention, sensitive key patterns)",
   "settings show": "local store",
   "settings set": "local store (feature switches)",
+  "settings guardrail": "local store (guardrail levels of dev and staging; prod cannot be lowered)",
 };
 
 function leafCommands(c: Command, prefix = ""): string[] {

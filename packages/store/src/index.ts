@@ -1,6 +1,7 @@
 export { SqliteAlertRepository, type StoredNotification } from "./alert-repository.ts";
 export { APP_DIR_NAME, type DataDirOptions, resolveDataDir } from "./data-dir.ts";
 export { SqliteFeatureSettings } from "./feature-settings.ts";
+export { SqliteGuardrailSettings } from "./guardrail-settings.ts";
 export {
   HISTORY_DEFAULT_LIMIT,
   HISTORY_MAX_LIMIT,

@@ -5,6 +5,7 @@ import { CachifyError } from "@cachify/core";
 import Database from "better-sqlite3";
 import { SqliteAlertRepository } from "./alert-repository.ts";
 import { SqliteFeatureSettings } from "./feature-settings.ts";
+import { SqliteGuardrailSettings } from "./guardrail-settings.ts";
 import { SqliteHistoryRepository, type StoreHistoryRepository } from "./history-repository.ts";
 import { LocalCipher } from "./local-cipher.ts";
 import { SqliteMetricRepository } from "./metric-repository.ts";
@@ -51,6 +52,8 @@ export interface Store {
   readonly observability: SqliteObservabilitySettings;
   /** The V2 feature switches (Settings → Features, `cachify settings`). */
   readonly features: SqliteFeatureSettings;
+  /** The guardrail levels of dev and staging (Settings → Guardrails, `cachify settings guardrail`). */
+  readonly guardrails: SqliteGuardrailSettings;
   readonly timeline: SqliteTimelineQueries;
   readonly snapshots: SqliteSnapshotRepository;
   /** Snapshot retention and sensitive key patterns (Settings → Snapshots). */
@@ -122,6 +125,7 @@ export function openStore(dataDir: string): Store {
     alerts: new SqliteAlertRepository(db),
     observability: new SqliteObservabilitySettings(db),
     features: new SqliteFeatureSettings(db),
+    guardrails: new SqliteGuardrailSettings(db),
     timeline: new SqliteTimelineQueries(db),
     snapshots: new SqliteSnapshotRepository(db, cipher),
     snapshotSettings: new SqliteSnapshotSettings(db),

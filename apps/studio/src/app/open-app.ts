@@ -74,6 +74,8 @@ export function openApp(options: AppOptions): App {
       },
     },
     features: () => features.current(),
+    // Settings → Guardrails (dev and staging; prod is fixed), also read at each operation.
+    guardrails: () => store.guardrails.get(),
   });
   const profiles = new ProfileService(store.profiles, policies, pool);
   const observability = new ObservabilityService({

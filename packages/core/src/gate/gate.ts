@@ -4,6 +4,7 @@ import { displayKey } from "../common/keys.ts";
 import { ChallengeRegistry } from "../guardrails/challenges.ts";
 import { type Confirmation, enforceGuardrail, requiredLevel } from "../guardrails/confirmation.ts";
 import { fingerprint } from "../guardrails/fingerprint.ts";
+import { DEFAULT_GUARDRAIL_LEVELS, type GuardrailLevels } from "../guardrails/levels.ts";
 import { keysToInspect, refineSpec } from "../guardrails/refine.ts";
 import type { HistoryEvent, Origin, Outcome } from "../history/event.ts";
 import {
@@ -82,6 +83,11 @@ export interface GateDeps {
    * profile's retry policy says (absent: on). Snapshots off is the snapshot policy's `enabled`.
    */
   features?: () => Pick<FeatureSwitches, "retries">;
+  /**
+   * The guardrail levels of dev and staging (Settings → Guardrails), read at each run (absent:
+   * safety.md's defaults). Prod stays typed-name whatever this answers.
+   */
+  guardrails?: () => GuardrailLevels;
 }
 
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
@@ -161,7 +167,8 @@ export class OperationGate {
         );
       }
       const provider = this.deps.providers.get(profile);
-      spec = await this.refine(profile, op, spec, provider, ctx, counter);
+      const levels = this.deps.guardrails?.() ?? DEFAULT_GUARDRAIL_LEVELS;
+      spec = await this.refine(profile, op, spec, provider, ctx, counter, levels);
       if (!approved)
         enforceGuardrail({
           profile,
@@ -172,6 +179,7 @@ export class OperationGate {
           confirmation: ctx.confirmation,
           fingerprint: () => fingerprint(profile.id, op),
           challenges: this.challenges,
+          levels,
         });
       const snapshots = await this.snapshot(profile, op, spec, provider, ctx, counter, operationId);
       const result = await this.attempt(profile, spec, op, provider, ctx, counter);
@@ -213,9 +221,10 @@ export class OperationGate {
     provider: CacheProvider,
     ctx: GateContext,
     counter: { attempts: number },
+    levels: GuardrailLevels,
   ): Promise<OperationSpec> {
     const keys = keysToInspect(op);
-    if (requiredLevel(profile, spec, false) === "none") return spec;
+    if (requiredLevel(profile, spec, false, levels) === "none") return spec;
     if (keys.length === 0) return refineSpec(op, spec, []);
     const info = await this.attempt(
       profile,

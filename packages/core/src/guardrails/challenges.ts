@@ -1,5 +1,5 @@
 import { newId } from "../common/ids.ts";
-import type { GuardLevel } from "./confirmation.ts";
+import type { GuardLevel } from "./levels.ts";
 
 export interface Challenge {
   challengeId: string;

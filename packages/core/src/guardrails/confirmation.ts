@@ -3,6 +3,7 @@ import type { Origin } from "../history/event.ts";
 import type { OperationSpec } from "../operations/classify.ts";
 import type { ConnectionProfile } from "../profiles/profile.ts";
 import type { ChallengeRegistry } from "./challenges.ts";
+import { type GuardLevel, type GuardrailLevels, levelsFor } from "./levels.ts";
 
 /** What a caller supplied to get past a guardrail. */
 export interface Confirmation {
@@ -14,21 +15,22 @@ export interface Confirmation {
   challengeId?: string;
 }
 
-export type GuardLevel = "none" | "confirm" | "typed-name";
-
-/** safety.md's table. Raw commands have their own row: any write or admin command is guarded. */
+/**
+ * safety.md's table, with the levels of Settings → Guardrails for dev and staging (prod is fixed
+ * at typed-name whatever `levels` says). Reads and writes that create never ask. Raw commands have
+ * their own row: any write, admin or unknown command is guarded at the `raw` level.
+ */
 export function requiredLevel(
   profile: ConnectionProfile,
   spec: OperationSpec,
   raw: boolean,
+  levels: GuardrailLevels,
 ): GuardLevel {
   if (spec.class === "read") return "none";
-  if (raw) {
-    if (profile.environment === "prod") return "typed-name";
-    return profile.environment === "staging" ? "confirm" : "none";
-  }
+  const env = levelsFor(levels, profile.environment);
+  if (raw) return env.raw;
   if (spec.class === "write") return "none";
-  return profile.environment === "prod" ? "typed-name" : "confirm";
+  return env.destructive;
 }
 
 export interface GuardInput {
@@ -41,6 +43,8 @@ export interface GuardInput {
   /** Computed only when a confirmation is needed (reads never pay for it). */
   fingerprint: () => string;
   challenges: ChallengeRegistry;
+  /** The levels in force (Settings → Guardrails), read by the gate for this operation. */
+  levels: GuardrailLevels;
 }
 
 /**
@@ -48,7 +52,7 @@ export interface GuardInput {
  * construction. Every other origin must answer a challenge issued for this very operation.
  */
 export function enforceGuardrail(g: GuardInput): void {
-  const level = requiredLevel(g.profile, g.spec, g.raw);
+  const level = requiredLevel(g.profile, g.spec, g.raw, g.levels);
   if (level === "none") return;
   const c = g.confirmation;
   const name = g.profile.name;

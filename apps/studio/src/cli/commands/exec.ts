@@ -9,7 +9,10 @@ export function registerExecCommand(program: Command, ctx: CliContext, run: RunA
     .command("exec <profile> <command...>")
     .usage("<profile> [--confirm NAME] -- COMMAND [ARG...]")
     .description("run a raw Redis command, classified from the server's command table")
-    .option("--confirm <name>", "the profile name, required for write/admin commands on prod")
+    .option(
+      "--confirm <name>",
+      "the profile name, required for write/admin commands on prod (and where a guardrail setting asks for typed-name)",
+    )
     .option("--json", "print JSON")
     .action(
       run(async (p, name: string, command: string[], o) => {

@@ -84,7 +84,10 @@ export function registerKeyCommands(program: Command, ctx: CliContext, run: RunA
     .option("--ttl <seconds>", "expire after SECONDS", wholeNumber("--ttl"))
     .option("--key-base64 <b64>", "the key as base64 bytes, instead of KEY")
     .option("--value-base64 <b64>", "the value as base64 bytes, instead of VALUE")
-    .option("--confirm <name>", "the profile name, required for destructive changes on prod")
+    .option(
+      "--confirm <name>",
+      "the profile name, required for destructive changes on prod (and where a guardrail setting asks for typed-name)",
+    )
     .option("--json", "print JSON")
     .action(
       run(async (p, name: string, args: string[], o) => {
@@ -112,7 +115,10 @@ export function registerKeyCommands(program: Command, ctx: CliContext, run: RunA
     .command("del <profile> [keys...]")
     .description("delete keys")
     .option("--key-base64 <b64...>", "keys as base64 bytes")
-    .option("--confirm <name>", "the profile name, required on prod")
+    .option(
+      "--confirm <name>",
+      "the profile name, required on prod (and where a guardrail setting asks for typed-name)",
+    )
     .option("--json", "print JSON")
     .action(
       run(async (p, name: string, keys: string[], o) => {
@@ -129,7 +135,10 @@ export function registerKeyCommands(program: Command, ctx: CliContext, run: RunA
   program
     .command("expire <profile> <key> <seconds>")
     .description("set a TTL in seconds; -1 removes the TTL")
-    .option("--confirm <name>", "the profile name, required on prod")
+    .option(
+      "--confirm <name>",
+      "the profile name, required on prod (and where a guardrail setting asks for typed-name)",
+    )
     .option("--json", "print JSON")
     .action(
       run(async (p, name: string, key: string, seconds: string, o) => {

@@ -110,7 +110,10 @@ export function registerRollbackCommands(program: Command, ctx: CliContext, run:
     .option("--operation <id>", "every key of one operation")
     .option("--snapshot <ids...>", "these snapshots")
     .option("--force", "overwrite keys that changed after the snapshot")
-    .option("--confirm <name>", "the profile name, required on prod")
+    .option(
+      "--confirm <name>",
+      "the profile name, required on prod (and where a guardrail setting asks for typed-name)",
+    )
     .option("--json", "print JSON")
     .action(
       run(async (p, o) => {

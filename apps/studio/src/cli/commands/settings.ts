@@ -1,4 +1,12 @@
-import { FEATURE_NAMES, parseSwitch } from "@cachify/core";
+import {
+  FEATURE_NAMES,
+  GUARD_LEVELS,
+  GUARDRAIL_ACTIONS,
+  GUARDRAIL_ENVIRONMENTS,
+  type GuardrailsView,
+  guardrailsView,
+  parseSwitch,
+} from "@cachify/core";
 import type { Command } from "commander";
 import type { FeaturesView } from "../../app/feature-service.ts";
 import type { CliContext } from "../context.ts";
@@ -19,22 +27,45 @@ function describe(v: FeaturesView): string {
   ].join("\n");
 }
 
-/** `cachify settings show | set SWITCH on|off`: the V2 feature switches. */
+/** The guardrail levels per environment, prod marked fixed with the reason. */
+function describeGuardrails(g: GuardrailsView): string {
+  const rows = GUARDRAIL_ENVIRONMENTS.map((env) => [
+    env,
+    g.levels[env].destructive,
+    `${g.levels[env].raw}${g.fixed[env] ? "  (fixed)" : ""}`,
+  ]);
+  return [
+    "Guardrails (confirmation per environment; typed-name: type the profile name):",
+    table([["ENVIRONMENT", "DESTRUCTIVE", "RAW WRITE/ADMIN"], ...rows]),
+    ...GUARDRAIL_ENVIRONMENTS.flatMap((env) => (g.fixed[env] ? [`${env}: ${g.fixed[env]}`] : [])),
+  ].join("\n");
+}
+
+/**
+ * `cachify settings show | set SWITCH on|off | guardrail ENV ACTION LEVEL`: the V2 feature
+ * switches and the guardrail levels per environment.
+ */
 export function registerSettingsCommands(program: Command, ctx: CliContext, run: RunAction): void {
   const settings = program
     .command("settings")
     .description(
-      `feature switches for the V2 features (${FEATURE_NAMES.join(", ")}); all off behaves like V1`,
+      `feature switches for the V2 features (${FEATURE_NAMES.join(", ")}; all off behaves like V1) and guardrail levels per environment`,
     );
 
   settings
     .command("show")
-    .description("the switches in force, what turning each off means, and the data folder")
+    .description(
+      "the switches in force, what turning each off means, the guardrail levels and the data folder",
+    )
     .option("--json", "print JSON")
     .action(
       run(async (p) => {
-        const view = ctx.open().features.view();
-        p.result(view, () => describe(view));
+        const app = ctx.open();
+        const view = app.features.view();
+        const guardrails = guardrailsView(app.store.guardrails.get());
+        p.result({ ...view, guardrails }, () =>
+          [describe(view), "", describeGuardrails(guardrails)].join("\n"),
+        );
       }),
     );
 
@@ -54,6 +85,25 @@ export function registerSettingsCommands(program: Command, ctx: CliContext, run:
           const line = `${name}: ${view.saved[known] ? "on" : "off"} (saved in ${view.dataDir}).`;
           const held = view.overrides[known];
           return held && view.saved[known] ? `${line}\nBut ${held}` : line;
+        });
+      }),
+    );
+
+  settings
+    .command("guardrail <environment> <action> <level>")
+    .description(
+      `the confirmation an environment asks for: ${GUARDRAIL_ENVIRONMENTS.filter((e) => e !== "prod").join("|")} ${GUARDRAIL_ACTIONS.join("|")} ${GUARD_LEVELS.join("|")}, e.g. settings guardrail dev destructive typed-name (prod is always typed-name)`,
+    )
+    .option("--json", "print JSON")
+    .action(
+      run(async (p, environment: string, action: string, level: string) => {
+        // Validated as the API does: an unknown environment, action or level, or prod lowered, is exit 2.
+        const levels = ctx.open().store.guardrails.update({ [environment]: { [action]: level } });
+        const view = guardrailsView(levels);
+        p.result(view, () => {
+          const env = environment as (typeof GUARDRAIL_ENVIRONMENTS)[number];
+          const a = action as (typeof GUARDRAIL_ACTIONS)[number];
+          return `${environment} ${action}: ${view.levels[env][a]} (saved in ${ctx.dataDir}; a running studio follows within a second).`;
         });
       }),
     );

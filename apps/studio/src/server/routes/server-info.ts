@@ -167,7 +167,9 @@ export function registerServerInfoRoutes(server: FastifyInstance, app: App): voi
       class: spec.class,
       ...("reason" in spec ? { reason: spec.reason } : {}),
       bulk: spec.bulk,
-      guard: spec.bulk ? "plan-required" : requiredLevel(profile, spec, true),
+      guard: spec.bulk
+        ? "plan-required"
+        : requiredLevel(profile, spec, true, app.store.guardrails.get()),
       readOnly: spec.class !== "read" && (readOnly.readOnly || readOnly.forcedReadOnly),
     };
   });

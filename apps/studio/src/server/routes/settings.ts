@@ -1,3 +1,4 @@
+import { guardrailsView } from "@cachify/core";
 import type { FastifyInstance } from "fastify";
 import type { App } from "../../app/open-app.ts";
 
@@ -15,4 +16,13 @@ export function registerSettingsRoutes(server: FastifyInstance, app: App): void 
   server.get("/api/settings/features", async () => app.features.view());
 
   server.put("/api/settings/features", async (req) => app.features.update(req.body ?? {}));
+
+  // Guardrail levels per environment (Settings → Guardrails): the gate reads them at each
+  // operation, so a change here is enforced for the API, the console and the CLI alike. Prod
+  // cannot be lowered (400 bad-input, `details.param` names the field, nothing saved).
+  server.get("/api/settings/guardrails", async () => guardrailsView(app.store.guardrails.get()));
+
+  server.put("/api/settings/guardrails", async (req) =>
+    guardrailsView(app.store.guardrails.update(req.body ?? {})),
+  );
 }

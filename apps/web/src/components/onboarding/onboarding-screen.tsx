@@ -394,6 +394,9 @@ function ExplainSection() {
           </span>
         </li>
       </ul>
+      <p className="hint">
+        These are the defaults: Settings → Guardrails changes them for development and staging.
+      </p>
       <p className="ob-readonly">
         <LockIcon />
         <span>

@@ -9,6 +9,7 @@ import { type ThemeChoice, useTheme } from "../../lib/theme.ts";
 import { ErrorNotice } from "../error-notice.tsx";
 import { useBrowserNotifications } from "../notifications/browser-notify.ts";
 import { FeaturesSection } from "./features-section.tsx";
+import { GuardrailsSection } from "./guardrails-section.tsx";
 import { SnapshotsSection } from "./snapshots-section.tsx";
 
 type NumField =
@@ -221,6 +222,10 @@ export function SettingsScreen() {
 
         <Section title="Snapshots">
           <SnapshotsSection />
+        </Section>
+
+        <Section title="Guardrails">
+          <GuardrailsSection />
         </Section>
 
         {settings.isPending ? (
