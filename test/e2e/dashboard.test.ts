@@ -571,8 +571,8 @@ describe("observability screens in Chromium", () => {
       await runPalette(screen.toLowerCase(), new RegExp(`^${screen}`));
       await page.getByRole("heading", { level: 1, name: heading }).waitFor();
     }
-    // Focus lands on the new screen's heading.
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("H1");
+    // Focus lands on the new screen's heading (once it is drawn).
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe("H1");
 
     const tabs = ["Browser", "Console", "Server info", "Workflows", "History", "Dashboard"];
     for (const name of ["orders cache", "sessions", "fragments"]) {

@@ -479,7 +479,7 @@ describe("every screen, light and dark, through the command palette", () => {
         page.getByRole("region", { name: "Environments and read-only" }),
       );
       // Focus followed the palette to the new screen's heading.
-      expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("H1");
+      await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe("H1");
     }, 120_000);
   }
 
