@@ -294,9 +294,8 @@ describe("every screen, light and dark, through the command palette", () => {
     await page.keyboard.press("Enter");
     const dialog = page.getByRole("dialog", { name: "Add connection" });
     await dialog.waitFor();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe(
-      await dialog.getByLabel("Name").getAttribute("id"),
-    );
+    const nameId = await dialog.getByLabel("Name").getAttribute("id");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe(nameId);
     // Tab and Shift+Tab cycle inside the modal dialog.
     for (const key of ["Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Shift+Tab"]) {
       await page.keyboard.press(key);
