@@ -6,6 +6,7 @@ import { type RunningStudio, startStudio } from "@cachify/studio";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { rawCommand } from "../harness/index.ts";
+import { studioApi } from "../support/studio-api.ts";
 import { helpers, launchChromium, newPage, requireWebBuild } from "./support.ts";
 
 /**
@@ -44,29 +45,7 @@ describe("snapshot settings in the Settings screen", () => {
   /** The message shown under a field: its `.field` box's alert. */
   const errorOf = (field: Locator) => field.locator("xpath=..").getByRole("alert");
 
-  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the route answers
-  async function call(method: string, url: string, body?: unknown): Promise<[number, any]> {
-    const res = await fetch(`http://127.0.0.1:${studio.port}${url}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${studio.token}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return [res.status, text ? JSON.parse(text) : undefined];
-  }
-  /** Sends; a 428 is answered as the UI does (Confirm) and the request re-sent. */
-  async function confirmed(method: string, url: string, body: Record<string, unknown>) {
-    const [status, first] = await call(method, url, body);
-    if (status !== 428) return [status, first] as const;
-    const d = first.error.details;
-    return call(method, url, {
-      ...body,
-      confirm: { challengeId: d.challengeId, ...(d.type ? { typedName: d.type } : {}) },
-    });
-  }
+  const { call, confirmed } = studioApi(() => studio);
   const writeKey = (key: string, valueBase64: string) =>
     confirmed("PUT", `/api/profiles/${profileId}/key`, { keyBase64: b64(key), valueBase64 });
   const snapshotsOf = async (key?: string) => {

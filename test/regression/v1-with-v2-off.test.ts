@@ -10,6 +10,7 @@ import {
   sleep,
 } from "../../apps/studio/src/app/observability/test-support.ts";
 import { rawCommand, startRedis } from "../harness/index.ts";
+import { studioApi } from "../support/studio-api.ts";
 
 /**
  * V1 paths with every V2 feature switched off (issue 8, product.md "compat"): browse, edit, delete,
@@ -40,34 +41,7 @@ describe("V1 paths with the V2 features switched off", () => {
   let downId = "";
   let downPort = 0;
 
-  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the route answers
-  async function call(method: string, url: string, body?: unknown): Promise<[number, any]> {
-    const res = await fetch(`http://127.0.0.1:${studio.port}${url}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${studio.token}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return [res.status, text ? JSON.parse(text) : undefined];
-  }
-  /** Sends; a 428 is answered as the UI does (Confirm, or the typed name) and the request re-sent. */
-  async function confirmed(
-    method: string,
-    url: string,
-    body: Record<string, unknown>,
-    // biome-ignore lint/suspicious/noExplicitAny: as above
-  ): Promise<[number, any]> {
-    const [status, first] = await call(method, url, body);
-    if (status !== 428) return [status, first];
-    const d = first.error.details;
-    return call(method, url, {
-      ...body,
-      confirm: { challengeId: d.challengeId, ...(d.type ? { typedName: d.type } : {}) },
-    });
-  }
+  const { call, confirmed } = studioApi(() => studio);
   const features = (input: Record<string, boolean>) => call("PUT", "/api/settings/features", input);
   const history = async (profileId: string) =>
     (await call("GET", `/api/history?profileId=${profileId}&limit=200`))[1].events as {

@@ -11,6 +11,7 @@ import {
   type TestCertificates,
   waitFor,
 } from "../../../../../test/harness/index.ts";
+import { studioApi } from "../../../../../test/support/studio-api.ts";
 import { type RunningStudio, startStudio } from "../start-studio.ts";
 
 const servers = inject("servers");
@@ -22,18 +23,7 @@ describe("test connection API (saved and unsaved profiles)", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "cachify-conn-api-"));
   const certDir = mkdtempSync(join(tmpdir(), "cachify-conn-certs-"));
 
-  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the route answers
-  async function call(method: string, url: string, body?: unknown): Promise<[number, any]> {
-    const res = await fetch(`http://127.0.0.1:${studio.port}${url}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${studio.token}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return [res.status, await res.json()];
-  }
+  const { call } = studioApi(() => studio);
   /** Connections of ours on the password-protected server (the harness logs in itself). */
   const ourConnections = async () =>
     String(await respCommand({ port: own.port, auth: { password: "pw-1" } }, "CLIENT", "LIST"))

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { freePort, type RedisServer, startRedis } from "../../../../../test/harness/index.ts";
+import { studioApi } from "../../../../../test/support/studio-api.ts";
 import { type RunningStudio, startStudio } from "../start-studio.ts";
 
 const servers = inject("servers");
@@ -13,18 +14,7 @@ describe("onboarding API: detection and connection imports", () => {
   let nobody = 0;
   const dataDir = mkdtempSync(join(tmpdir(), "cachify-onboarding-"));
 
-  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the route answers
-  async function call(method: string, url: string, body?: unknown): Promise<[number, any]> {
-    const res = await fetch(`http://127.0.0.1:${studio.port}${url}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${studio.token}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return [res.status, await res.json()];
-  }
+  const { call } = studioApi(() => studio);
   const names = async () =>
     (await call("GET", "/api/profiles"))[1].profiles.map((p: { name: string }) => p.name).sort();
 

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { rawCommand } from "../../../../../test/harness/index.ts";
 import { spawnCli } from "../../../../../test/support/cli.ts";
+import { studioApi } from "../../../../../test/support/studio-api.ts";
 import { type RunningStudio, startStudio } from "../start-studio.ts";
 
 const servers = inject("servers");
@@ -22,18 +23,7 @@ describe("guardrail levels per environment: /api/settings/guardrails and cachify
   const p = `guardrails:${process.pid}:`;
   const ids: Record<"dev" | "staging" | "prod", string> = { dev: "", staging: "", prod: "" };
 
-  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the route answers
-  async function call(method: string, path: string, body?: unknown): Promise<[number, any]> {
-    const res = await fetch(`http://127.0.0.1:${studio.port}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${studio.token}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return [res.status, await res.json()];
-  }
+  const { call } = studioApi(() => studio);
   const levels = async () => (await call("GET", "/api/settings/guardrails"))[1].levels;
   const value = async (key: string) => redis(["GET", key]);
   const del = (id: string, key: string, confirm?: unknown) =>

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { rawCommand } from "../../../../../test/harness/index.ts";
+import { studioApi } from "../../../../../test/support/studio-api.ts";
 import { type RunningStudio, startStudio } from "../start-studio.ts";
 
 const servers = inject("servers");
@@ -17,34 +18,7 @@ describe("value routes (collections, create, rename, TTL)", () => {
   let mc = "";
   const dataDir = mkdtempSync(join(tmpdir(), "cachify-values-"));
 
-  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the route answers
-  async function call(method: string, url: string, body?: unknown): Promise<[number, any]> {
-    const res = await fetch(`http://127.0.0.1:${studio.port}${url}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${studio.token}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return [res.status, text ? JSON.parse(text) : undefined];
-  }
-  /** Sends, answers the 428 challenge the way the UI does (typing the name when asked), re-sends. */
-  async function confirmed(
-    method: string,
-    url: string,
-    body: Record<string, unknown>,
-    // biome-ignore lint/suspicious/noExplicitAny: as above
-  ): Promise<[number, any]> {
-    const [status, first] = await call(method, url, body);
-    if (status !== 428) return [status, first];
-    const d = first.error.details;
-    return call(method, url, {
-      ...body,
-      confirm: { challengeId: d.challengeId, ...(d.type ? { typedName: d.type } : {}) },
-    });
-  }
+  const { call, confirmed } = studioApi(() => studio);
 
   beforeAll(async () => {
     studio = await startStudio({ dataDir, port: 0 });
