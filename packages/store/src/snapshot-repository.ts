@@ -158,6 +158,18 @@ export class SqliteSnapshotRepository implements SnapshotStore {
     if (page.length > 0) yield page;
   }
 
+  /** How many key snapshots an execution or an operation left (for progress), without reading them. */
+  count(q: { executionId?: string; operationId?: string }): number {
+    const [column, value] =
+      q.executionId !== undefined
+        ? ["execution_id", q.executionId]
+        : ["operation_id", q.operationId ?? ""];
+    return this.#db
+      .prepare(`SELECT COALESCE(SUM(keys), 0) FROM snapshot_batches WHERE ${column} = ?`)
+      .pluck()
+      .get(value) as number;
+  }
+
   /** The matching snapshots of each batch, newest batch first and newest first within it. */
   private *records(q: SnapshotQuery): Generator<SnapshotRecord[]> {
     const wanted = q.snapshotIds ? groupIds(q.snapshotIds) : undefined;

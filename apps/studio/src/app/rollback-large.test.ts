@@ -44,10 +44,21 @@ describe("rollback of an execution larger than one listing (150k keys)", () => {
       // Someone changes one deleted key after the run: a conflict, skipped and reported.
       await r.set("rblarge:7", "theirs");
 
+      const progress: { done: number; total: number }[] = [];
       const res = await new RollbackService(app, "test").restore(
         { executionId: started.executionId },
-        { confirmation: { acknowledged: true } },
+        {
+          confirmation: { acknowledged: true },
+          onProgress: (p) =>
+            progress.push({ done: p.restored + p.skipped + p.failed, total: p.total }),
+        },
       );
+      // One report per page of 2,000 keys, each further on, the last one at the total.
+      expect(progress).toHaveLength(KEYS / 2000);
+      expect(
+        progress.every((p, i) => p.total === KEYS && (i === 0 || p.done > progress[i - 1]!.done)),
+      ).toBe(true);
+      expect(progress.at(-1)!.done).toBe(KEYS);
       expect(res).toMatchObject({ restored: KEYS - 1, skipped: 1, failed: 0 });
       expect(res.items.filter((i) => i.status === "skipped").map((i) => i.key)).toEqual([
         "rblarge:7",

@@ -3,6 +3,7 @@ import {
   type Confirmation,
   type ConnectionProfile,
   type KeyRestore,
+  newId,
   notFound,
   type Origin,
   type SnapshotRecord,
@@ -16,6 +17,14 @@ export interface SnapshotSelection {
   snapshotIds?: string[];
   executionId?: string;
   operationId?: string;
+}
+
+/** Where a restore is, after each page: counts so far of the keys it will go through. */
+export interface RestoreProgress {
+  restored: number;
+  skipped: number;
+  failed: number;
+  total: number;
 }
 
 export interface RestoreItemResult {
@@ -174,9 +183,12 @@ export class RollbackService {
       force?: boolean;
       confirmation?: Confirmation;
       execution?: { executionId: string; planId: string };
+      /** Called after each page (2,000 keys), for a progress bar. */
+      onProgress?: (p: RestoreProgress) => void;
     },
   ) {
     let profile: ConnectionProfile | undefined;
+    const total = sel.snapshotIds?.length ?? this.app.store.snapshots.count(sel);
     const totals = { restored: 0, skipped: 0, failed: 0 };
     const items: RestoreItemResult[] = [];
     let itemsOmitted = 0;
@@ -186,15 +198,35 @@ export class RollbackService {
       if (items.length < MAX_ITEMS || (!ok && items.length < MAX_ITEMS * 10)) items.push(r);
       else itemsOmitted++;
     };
-    for (const rows of this.select(sel)) {
-      const profileIds = new Set(rows.map((r) => r.profileId));
-      if (profile) profileIds.add(profile.id);
-      if (profileIds.size > 1)
-        throw badInput(
-          "These snapshots belong to different connections: restore one connection at a time.",
+    // The confirmation given covers the whole selection ("Restore N keys"), but a challenge is
+    // bound to one operation: once the first page's restore has passed the guardrail with it,
+    // the later pages run inside an approval of this restore (revoked when it ends).
+    let approval = opts.execution;
+    let approved: string | undefined;
+    try {
+      for (const rows of this.select(sel)) {
+        const profileIds = new Set(rows.map((r) => r.profileId));
+        if (profile) profileIds.add(profile.id);
+        if (profileIds.size > 1)
+          throw badInput(
+            "These snapshots belong to different connections: restore one connection at a time.",
+          );
+        profile ??= this.app.profiles.resolve([...profileIds][0]!);
+        const passed = await this.restorePage(
+          profile,
+          rows,
+          { ...opts, ...(approval ? { execution: approval } : {}) },
+          note,
         );
-      profile ??= this.app.profiles.resolve([...profileIds][0]!);
-      await this.restorePage(profile, rows, opts, note);
+        if (passed && !approval) {
+          approval = { executionId: newId("rollback"), planId: "rollback" };
+          approved = approval.executionId;
+          this.app.gate.executions.approve({ ...approval, profileId: profile.id });
+        }
+        opts.onProgress?.({ ...totals, total });
+      }
+    } finally {
+      if (approved) this.app.gate.executions.revoke(approved);
     }
     return { profile: profile!.name, ...totals, items, itemsOmitted };
   }
@@ -208,7 +240,7 @@ export class RollbackService {
       execution?: { executionId: string; planId: string };
     },
     note: (r: RestoreItemResult) => void,
-  ): Promise<void> {
+  ): Promise<boolean> {
     // Per key: the oldest pre-image is the state before everything in the page; the newest
     // after-state is what our changes left (anything else now means someone changed it since).
     const byKey = new Map<string, { first: SnapshotRecord; last: SnapshotRecord; ids: string[] }>();
@@ -257,7 +289,10 @@ export class RollbackService {
       if (e.first.flags !== undefined) item.flags = e.first.flags;
       toRestore.push({ entry: e, item });
     });
-    if (toRestore.length === 0) return mark();
+    if (toRestore.length === 0) {
+      mark();
+      return false;
+    }
     const outcomes = await this.app.gate.run(
       profile,
       { kind: "restore", items: toRestore.map((t) => t.item) },
@@ -279,6 +314,8 @@ export class RollbackService {
       marks[status].push(...entry.ids);
     });
     mark();
+    // The restore went through the gate: its guardrail accepted the confirmation.
+    return true;
   }
 }
 

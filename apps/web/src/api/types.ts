@@ -419,6 +419,14 @@ export interface RestoreSelection {
   operationId?: string;
 }
 
+/** Pushed on /api/ws while a restore runs, after each page of 2,000 keys. */
+export interface RestoreProgress {
+  restored: number;
+  skipped: number;
+  failed: number;
+  total: number;
+}
+
 export interface RestoreResult {
   profile: string;
   restored: number;

@@ -117,6 +117,7 @@ export function registerRollbackCommands(program: Command, ctx: CliContext, run:
     .option("--json", "print JSON")
     .action(
       run(async (p, o) => {
+        let last = Date.now();
         const r = await service().restore(
           {
             ...(o.snapshot ? { snapshotIds: o.snapshot as string[] } : {}),
@@ -128,6 +129,15 @@ export function registerRollbackCommands(program: Command, ctx: CliContext, run:
             confirmation: {
               acknowledged: true,
               ...(o.confirm !== undefined ? { typedName: o.confirm } : {}),
+            },
+            // A long restore says where it is, once a second, on stderr (never with --json).
+            onProgress: (q) => {
+              if (p.json || Date.now() - last < 1000) return;
+              last = Date.now();
+              const done = q.restored + q.skipped + q.failed;
+              ctx.io.err(
+                `${done.toLocaleString("en-US")} / ${q.total.toLocaleString("en-US")} keys · ${q.restored.toLocaleString("en-US")} restored, ${q.skipped} skipped, ${q.failed} failed\n`,
+              );
             },
           },
         );

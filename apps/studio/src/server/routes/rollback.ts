@@ -5,6 +5,9 @@ import type { App } from "../../app/open-app.ts";
 import { RollbackService } from "../../app/rollback-service.ts";
 import { parse } from "../parse.ts";
 
+/** How often a restore's progress is pushed. */
+const PROGRESS_MS = 250;
+
 const ListQuery = z.object({
   profileId: z.string().optional(),
   keyBase64: z.string().optional(),
@@ -49,13 +52,28 @@ export function registerRollbackRoutes(server: FastifyInstance, app: App): void 
 
   server.post("/api/rollback/restore", async (req) => {
     const b = parse(RestoreBody, req.body, "body");
-    return service.restore(
-      {
-        ...(b.snapshotIds ? { snapshotIds: b.snapshotIds } : {}),
-        ...(b.executionId ? { executionId: b.executionId } : {}),
-        ...(b.operationId ? { operationId: b.operationId } : {}),
+    const selection = {
+      ...(b.snapshotIds ? { snapshotIds: b.snapshotIds } : {}),
+      ...(b.executionId ? { executionId: b.executionId } : {}),
+      ...(b.operationId ? { operationId: b.operationId } : {}),
+    };
+    // Progress of a long restore reaches every open window (a page is 2,000 keys).
+    let last = 0;
+    return service.restore(selection, {
+      force: Boolean(b.force),
+      ...(b.confirm ? { confirmation: b.confirm } : {}),
+      onProgress: (p) => {
+        const now = Date.now();
+        if (now - last < PROGRESS_MS && p.restored + p.skipped + p.failed < p.total) return;
+        last = now;
+        app.observability.live.publish({
+          type: "rollback",
+          event: "progress",
+          ...(b.executionId ? { executionId: b.executionId } : {}),
+          ...(b.operationId ? { operationId: b.operationId } : {}),
+          ...p,
+        });
       },
-      { force: Boolean(b.force), ...(b.confirm ? { confirmation: b.confirm } : {}) },
-    );
+    });
   });
 }

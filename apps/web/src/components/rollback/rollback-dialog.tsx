@@ -2,8 +2,10 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useId, useMemo, useRef, useState } from "react";
 import { type ApiError, rollbackApi } from "../../api/client.ts";
 import { qk, useExecution, useSnapshot, useSnapshots, wfk } from "../../api/hooks.ts";
+import { useLiveMessages } from "../../api/live-bus.ts";
 import type {
   ProfileView,
+  RestoreProgress,
   RestoreResult,
   RestoreSelection,
   SnapshotView,
@@ -178,9 +180,23 @@ export function RollbackDialog({
     },
   });
 
+  // A long restore (a whole execution) pushes its progress a page at a time.
+  const [progress, setProgress] = useState<RestoreProgress>();
+  const running = useRef<RestoreSelection>(undefined);
+  useLiveMessages((m) => {
+    const msg = m as { type: string; event?: string; executionId?: string; operationId?: string };
+    const sel = running.current;
+    if (msg.type !== "rollback" || msg.event !== "progress" || !sel) return;
+    if (sel.executionId && msg.executionId !== sel.executionId) return;
+    if (sel.operationId && msg.operationId !== sel.operationId) return;
+    setProgress(msg as unknown as RestoreProgress);
+  });
+
   const run = (selection: RestoreSelection, what: string, keys: number) => {
     setResult(undefined);
-    restore.mutate({ selection, what, keys });
+    setProgress(undefined);
+    running.current = selection;
+    restore.mutate({ selection, what, keys }, { onSettled: () => (running.current = undefined) });
   };
 
   const selectedRows = snapshots.filter((s) => selected.has(s.snapshotId));
@@ -407,6 +423,21 @@ export function RollbackDialog({
           />
         )}
 
+        {restore.isPending && progress && progress.total > 0 && (
+          <div className="rb-progress">
+            <progress
+              aria-label="Restore progress"
+              max={progress.total}
+              value={progress.restored + progress.skipped + progress.failed}
+            />
+            <span className="small" role="status">
+              {formatCount(progress.restored + progress.skipped + progress.failed)} of{" "}
+              {formatCount(progress.total)} keys · {formatCount(progress.restored)} restored
+              {progress.skipped > 0 ? ` · ${formatCount(progress.skipped)} skipped` : ""}
+              {progress.failed > 0 ? ` · ${formatCount(progress.failed)} failed` : ""}
+            </span>
+          </div>
+        )}
         {restore.isError && (
           <ErrorNotice
             compact
