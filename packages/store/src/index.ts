@@ -8,6 +8,7 @@ export {
   SqliteHistoryRepository,
   type StoreHistoryRepository,
 } from "./history-repository.ts";
+export { KEY_REDACTION_PURPOSE, SensitiveKeyRedactor } from "./key-redactor.ts";
 export { LOCAL_KEY_FILE, LocalCipher } from "./local-cipher.ts";
 export {
   type HeatmapCell,

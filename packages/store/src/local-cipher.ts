@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CachifyError } from "@cachify/core";
@@ -29,6 +29,14 @@ export class LocalCipher {
       writeFileSync(path, `${this.key.toString("base64")}\n`, { mode: 0o600, flag: "wx" });
     }
     chmodSync(path, 0o600);
+  }
+
+  /**
+   * A 32-byte key for another purpose (HKDF-SHA256 over this folder's key, `purpose` as info):
+   * the same in every process on this data folder, and the folder's key cannot be had from it.
+   */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync("sha256", this.key, "cachify-studio", purpose, 32));
   }
 
   /** Random IVs drawn 1,024 at a time: one system call per thousand seals, not one per seal. */

@@ -1,12 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { PolicyRepository, ProfileRepository } from "@cachify/core";
+import type { KeyRedactor, PolicyRepository, ProfileRepository } from "@cachify/core";
 import { CachifyError } from "@cachify/core";
 import Database from "better-sqlite3";
 import { SqliteAlertRepository } from "./alert-repository.ts";
 import { SqliteFeatureSettings } from "./feature-settings.ts";
 import { SqliteGuardrailSettings } from "./guardrail-settings.ts";
 import { SqliteHistoryRepository, type StoreHistoryRepository } from "./history-repository.ts";
+import { KEY_REDACTION_PURPOSE, SensitiveKeyRedactor } from "./key-redactor.ts";
 import { LocalCipher } from "./local-cipher.ts";
 import { SqliteMetricRepository } from "./metric-repository.ts";
 import { SqliteObservabilitySettings } from "./metric-settings.ts";
@@ -58,6 +59,11 @@ export interface Store {
   readonly snapshots: SqliteSnapshotRepository;
   /** Snapshot retention and sensitive key patterns (Settings → Snapshots). */
   readonly snapshotSettings: SqliteSnapshotSettings;
+  /**
+   * Redaction rules: names of keys matching a sensitive pattern as records show them (prefix and
+   * a keyed hash), for history, the timeline, engine events and workflow records.
+   */
+  readonly keyRedactor: KeyRedactor;
   /** Workflows: dry-run plans (keys in chunks), executions with their attempts, saved templates. */
   readonly plans: SqlitePlanRepository;
   readonly executions: SqliteExecutionRepository;
@@ -113,6 +119,7 @@ export function openStore(dataDir: string): Store {
 
   const { db, schemaVersion } = opened;
   const cipher = new LocalCipher(dir);
+  const snapshotSettings = new SqliteSnapshotSettings(db);
   let closed = false;
   return {
     dataDir: dir,
@@ -128,7 +135,11 @@ export function openStore(dataDir: string): Store {
     guardrails: new SqliteGuardrailSettings(db),
     timeline: new SqliteTimelineQueries(db),
     snapshots: new SqliteSnapshotRepository(db, cipher),
-    snapshotSettings: new SqliteSnapshotSettings(db),
+    snapshotSettings,
+    keyRedactor: new SensitiveKeyRedactor(
+      cipher.deriveKey(KEY_REDACTION_PURPOSE),
+      () => snapshotSettings.get().sensitive,
+    ),
     plans: new SqlitePlanRepository(db),
     executions: new SqliteExecutionRepository(db),
     savedTemplates: new SqliteSavedTemplateRepository(db),

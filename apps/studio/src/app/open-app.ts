@@ -76,6 +76,8 @@ export function openApp(options: AppOptions): App {
     features: () => features.current(),
     // Settings → Guardrails (dev and staging; prod is fixed), also read at each operation.
     guardrails: () => store.guardrails.get(),
+    // Sensitive key patterns: their names are recorded as prefix + keyed hash (safety.md).
+    redactor: store.keyRedactor,
   });
   const profiles = new ProfileService(store.profiles, policies, pool);
   const observability = new ObservabilityService({
@@ -96,6 +98,7 @@ export function openApp(options: AppOptions): App {
     resolveProfile: (ref) => profiles.resolve(ref),
     snapshotsOff: () => features.snapshotsOffReason(),
     unsnapshotted: () => snapshotSettings.excluded(),
+    redactor: store.keyRedactor,
     rollback: {
       // onAbort stopAndRollback: the snapshot service puts the execution's keys back.
       rollbackExecution: async (executionId, profileId) => {

@@ -6,13 +6,16 @@ import {
   type ExecutionCounts,
   type ExecutionRepository,
   ExecutionRunner,
+  type KeyRedactor,
   type Operation,
   type OperationGate,
+  operationKeys,
   type PlanItem,
   type PlanRecord,
   type PlanRepository,
   RETRY_DISABLED,
   type RunnerResult,
+  redactKeysInText,
   targetTtlSeconds,
   timeoutError,
   type WorkflowExecutionRecord,
@@ -109,6 +112,8 @@ export class ExecutionJob {
       record: WorkflowExecutionRecord;
       events: ExecutionEvents;
       rollback?: WorkflowRollbackPort;
+      /** Redaction rules: sensitive key names in batch errors become prefix + keyed hash. */
+      redactor?: KeyRedactor;
     },
   ) {
     const { plan, record, spec, profile } = d;
@@ -145,13 +150,7 @@ export class ExecutionJob {
       planned: plan.matched,
       concurrency: CONCURRENCY,
       batches,
-      execute: (b, _attempt, signal) =>
-        d.gate.run(stepProfile, b.op, { ...ctx, signal }) as Promise<{
-          applied: number;
-          skipped: number;
-          failed: number;
-          errors?: string[];
-        }>,
+      execute: (b, _attempt, signal) => this.step(stepProfile, b, { ...ctx, signal }),
       onAttempt: (a) => {
         this.attempts.push(a);
         const step = record.steps[0]!;
@@ -165,6 +164,37 @@ export class ExecutionJob {
       now: Date.now,
     });
     this.done = this.run();
+  }
+
+  /**
+   * One batch through the gate. Its errors name keys ("session:42: WRONGTYPE …"): those matching
+   * a sensitive pattern are redacted before they reach the attempt record, the abort reason or
+   * the execution's error.
+   */
+  private async step(
+    profile: ConnectionProfile,
+    b: Batch,
+    ctx: Parameters<OperationGate["run"]>[2],
+  ): Promise<{ applied: number; skipped: number; failed: number; errors?: string[] }> {
+    const redactor = this.d.redactor;
+    try {
+      const out = (await this.d.gate.run(profile, b.op, ctx)) as {
+        applied: number;
+        skipped: number;
+        failed: number;
+        errors?: string[];
+      };
+      if (redactor && out.errors?.length) {
+        const keys = operationKeys(b.op);
+        out.errors = out.errors.map((m) => redactKeysInText(m, keys, redactor));
+      }
+      return out;
+    } catch (e) {
+      if (redactor && e instanceof Error) {
+        e.message = redactKeysInText(e.message, operationKeys(b.op), redactor);
+      }
+      throw e;
+    }
   }
 
   /** The studio is closing: stop, and record the execution as interrupted (not cancelled). */

@@ -11,6 +11,7 @@ import {
   estimateDurationMs,
   flattenPolicyInput,
   isBuiltinId,
+  type KeyRedactor,
   newId,
   notFound,
   type OperationGate,
@@ -81,6 +82,8 @@ export interface WorkflowDeps {
   unsnapshotted?: () => { matches: (key: Uint8Array) => boolean; patterns: string[] } | undefined;
   rollback?: WorkflowRollbackPort;
   planMaxAgeMs?: number;
+  /** Redaction rules for execution records (sensitive key names in errors). */
+  redactor?: KeyRedactor;
 }
 
 export interface PlanRequest {
@@ -566,6 +569,7 @@ export class WorkflowService {
     });
     const job = new ExecutionJob({
       gate: this.d.gate,
+      ...(this.d.redactor ? { redactor: this.d.redactor } : {}),
       plans: this.d.plans,
       executions: this.d.executions,
       profile,

@@ -1,12 +1,12 @@
 import { CachifyError, toCachifyError } from "../common/errors.ts";
 import { newId } from "../common/ids.ts";
-import { displayKey } from "../common/keys.ts";
 import { ChallengeRegistry } from "../guardrails/challenges.ts";
 import { type Confirmation, enforceGuardrail, requiredLevel } from "../guardrails/confirmation.ts";
 import { fingerprint } from "../guardrails/fingerprint.ts";
 import { DEFAULT_GUARDRAIL_LEVELS, type GuardrailLevels } from "../guardrails/levels.ts";
 import { keysToInspect, refineSpec } from "../guardrails/refine.ts";
 import type { HistoryEvent, Origin, Outcome } from "../history/event.ts";
+import { auditKey, type KeyRedactor, redactKeysInText } from "../history/redaction.ts";
 import {
   classify,
   OPERATION_SPECS,
@@ -88,6 +88,11 @@ export interface GateDeps {
    * safety.md's defaults). Prod stays typed-name whatever this answers.
    */
   guardrails?: () => GuardrailLevels;
+  /**
+   * Redaction rules (sensitive key patterns): names of matching keys are recorded as their
+   * prefix and a keyed hash, in the event's keys and in its error message.
+   */
+  redactor?: KeyRedactor;
 }
 
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
@@ -392,7 +397,8 @@ export class OperationGate {
       count: 1,
     };
     if (keys.length > 0) {
-      event.keys = keys.slice(0, limit).map(displayKey);
+      const redactor = this.deps.redactor;
+      event.keys = keys.slice(0, limit).map((k) => auditKey(k, redactor));
       event.keyCount = keys.length;
     }
     if (ctx.executionId) event.executionId = ctx.executionId;
@@ -403,7 +409,7 @@ export class OperationGate {
     if (error) {
       event.errorCode = error.code;
       if (error.errorClass) event.errorClass = error.errorClass;
-      event.message = error.message;
+      event.message = redactKeysInText(error.message, keys, this.deps.redactor);
     }
     // The collector's polls (PING, INFO, SLOWLOG every few seconds) are not audited one by one:
     // it records health changes and engine events itself. Only reads: anything else is audited.

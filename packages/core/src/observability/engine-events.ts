@@ -1,5 +1,6 @@
 import { newId } from "../common/ids.ts";
 import type { HistoryEvent, Severity } from "../history/event.ts";
+import type { KeyRedactor } from "../history/redaction.ts";
 import type { SlowlogEntry } from "../operations/operation.ts";
 import type { Environment } from "../profiles/profile.ts";
 import {
@@ -150,21 +151,31 @@ export function countEvent(
 /**
  * SLOWLOG entries as timeline events. The entry's arguments are already redacted by the adapter
  * (command name and key names; other arguments "<N bytes>"). SLOWLOG ids restart with the server,
- * so the dedupe key is the run id + node + id.
+ * so the dedupe key is the run id + node + id. Key names matching a sensitive pattern are
+ * replaced by their redacted form (prefix and keyed hash).
  */
 export function slowlogEvent(
   profile: ProfileRef,
   runId: string,
   entry: SlowlogEntry,
+  redactor?: KeyRedactor,
 ): HistoryEvent {
   const ms = entry.durationMicros / 1000;
+  let command = entry.command;
+  if (redactor && entry.keys?.length) {
+    command = [...command];
+    for (const { at, key } of entry.keys) {
+      const hidden = redactor.redact(key);
+      if (hidden !== undefined && at < command.length) command[at] = hidden;
+    }
+  }
   const e = base(
     profile,
     "slowlog",
     "slow-command",
     "warning",
     entry.ts,
-    `${entry.command.join(" ")} (${formatNumber(ms)} ms${entry.client ? `, client ${entry.client}` : ""}${entry.node ? `, on ${entry.node}` : ""})`,
+    `${command.join(" ")} (${formatNumber(ms)} ms${entry.client ? `, client ${entry.client}` : ""}${entry.node ? `, on ${entry.node}` : ""})`,
   );
   e.durationMs = ms;
   e.operation = (entry.command[0] ?? "").toUpperCase();

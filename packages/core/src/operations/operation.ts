@@ -200,6 +200,11 @@ export interface SlowlogEntry {
   durationMicros: number;
   /** Command name and key names only: other arguments become "<N bytes>" (safety.md). */
   command: string[];
+  /**
+   * Which arguments of `command` are key names, with their bytes, so redaction rules can hide
+   * sensitive names before the entry is recorded. Not part of a JSON answer.
+   */
+  keys?: { at: number; key: Uint8Array }[];
   client?: string;
   node?: string;
 }

@@ -37,13 +37,17 @@ async function readNode(table: CommandTable, node: Redis, count: number): Promis
   return Promise.all(
     raw.filter(Array.isArray).map(async (e: unknown[]) => {
       const [id, ts, micros, args, addr, name] = e;
+      const sent = Array.isArray(args) ? (args as Buffer[]) : [];
+      const keys: { at: number; key: Uint8Array }[] = [];
       const entry: SlowlogEntry = {
         id: Number(id),
         ts: Number(ts) * 1000,
         durationMicros: Number(micros),
-        command: await redact(table, node, Array.isArray(args) ? (args as Buffer[]) : []),
+        command: await redact(table, node, sent, (at) => keys.push({ at, key: sent[at]! })),
         node: where,
       };
+      // Not enumerable: the key bytes are for redaction rules, never for a JSON answer.
+      if (keys.length > 0) Object.defineProperty(entry, "keys", { value: keys });
       const client = [addr, name]
         .map((v) => (Buffer.isBuffer(v) ? v.toString() : ""))
         .filter(Boolean);
@@ -59,7 +63,12 @@ function sentLength(arg: Buffer): number {
   return m ? 128 + Number(m[1]) : arg.length;
 }
 
-export async function redact(table: CommandTable, node: Redis, args: Buffer[]): Promise<string[]> {
+export async function redact(
+  table: CommandTable,
+  node: Redis,
+  args: Buffer[],
+  onKey?: (index: number) => void,
+): Promise<string[]> {
   if (args.length === 0) return [];
   const name = args[0]!.toString();
   if (CREDENTIALS.has(name.toLowerCase())) return [name];
@@ -84,7 +93,10 @@ export async function redact(table: CommandTable, node: Redis, args: Buffer[]): 
   const subIndex = sub ? 1 : 0;
   return args.map((arg, i) => {
     if (i <= subIndex) return arg.toString();
-    if (kept.has(i)) return displayKey(arg);
+    if (kept.has(i)) {
+      onKey?.(i);
+      return displayKey(arg);
+    }
     if (i === 31 && MORE_ARGS.test(arg.toString())) return arg.toString();
     return `<${sentLength(arg)} bytes>`;
   });

@@ -4,12 +4,12 @@ import {
   type AlertState,
   alertEvent,
   assessHealth,
+  auditKey,
   BurstThrottle,
   CachifyError,
   type ConnectionProfile,
   countEvent,
   counterDeltas,
-  displayKey,
   type EngineReading,
   errorstatsEvent,
   evaluateAlert,
@@ -19,6 +19,7 @@ import {
   type HistoryEvent,
   healthChangeEvent,
   initialAlertState,
+  type KeyRedactor,
   type KeyspaceSubscription,
   keyspaceEvent,
   latencyEvent,
@@ -63,6 +64,8 @@ export interface CollectorDeps {
   /** The "alerts" switch, read at each poll: off, rules are not evaluated and nothing notifies. */
   alerts?: () => boolean;
   clock?: () => number;
+  /** Redaction rules: sensitive key names in SLOWLOG and keyspace events become prefix + hash. */
+  redactor?: KeyRedactor;
 }
 
 /** Commands the collector itself sends: their SLOWLOG entries (from our own connection) are noise. */
@@ -524,7 +527,7 @@ export class Collector {
         const name = (entry.command[0] ?? "").toUpperCase();
         if (OWN_COMMANDS.has(name) && OWN_CLIENT_NAME.test(entry.client ?? "")) continue;
         if (!fresh(slowlogDedupeKey(p.id, runId, entry))) continue;
-        this.deps.history.append(slowlogEvent(w.ref, runId, entry));
+        this.deps.history.append(slowlogEvent(w.ref, runId, entry, this.deps.redactor));
       }
     } catch (e) {
       w.events.slowlog = { enabled: false, reason: toCachifyError(e).message };
@@ -566,7 +569,8 @@ export class Collector {
         for (const map of [w.keyspaceLive, w.keyspaceMinute]) {
           const win = map.get(n.event) ?? { count: 0, keys: [] };
           win.count++;
-          if (win.keys.length < KEYSPACE_KEYS_SHOWN) win.keys.push(displayKey(n.key));
+          if (win.keys.length < KEYSPACE_KEYS_SHOWN)
+            win.keys.push(auditKey(n.key, this.deps.redactor));
           map.set(n.event, win);
         }
       });

@@ -183,6 +183,7 @@ export class ObservabilityService {
       notifier,
       settings,
       alerts: () => this.feature("alerts"),
+      redactor: this.app.store.keyRedactor,
       ...(options.clock ? { clock: options.clock } : {}),
     });
     this.collector.start();
