@@ -5,7 +5,7 @@ import { type RunningStudio, startStudio } from "@cachify/studio";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type RedisServer, rawCommand, startRedis } from "../harness/index.ts";
-import { helpers, launchChromium, newPage, requireWebBuild } from "./support.ts";
+import { helpers, launchChromium, newPage, requireWebBuild, shotsDir } from "./support.ts";
 
 /**
  * Workflows in Chromium (issue 6): templates with the server's validation inline, presets, a
@@ -407,6 +407,45 @@ describe("workflows in Chromium", () => {
     expect(await big.command("DBSIZE")).toBe(`:${BIG}\r\n`);
     expect(await big.command("TTL", "bulk:1")).toBe(":-1\r\n");
   });
+
+  it("shows a progress bar while a large execution is put back, a page at a time", async () => {
+    // About 111,000 keys (bulk:1, bulk:10…, bulk:1xxxxx), deleted through the app, then restored
+    // from the screen: over fifty pages, each pushed to the dialog.
+    const app = studio.app;
+    const profile = app.profiles.resolve(ids.big);
+    const plan = await app.workflows.plan({
+      template: "delete-by-pattern",
+      profile,
+      params: { pattern: "bulk:1*" },
+      origin: "test",
+      wait: "complete",
+    });
+    const started = await app.workflows.apply(plan.planId, { count: plan.matched }, "test");
+    expect((await app.workflows.finished(started.executionId)).processed).toBe(plan.matched);
+    await page.getByRole("tab", { name: "Execution history" }).click();
+    const list = page.getByRole("table", { name: "Executions on big dev" });
+    await list.getByRole("row").filter({ hasText: "delete" }).first().click();
+    await page.getByRole("button", { name: "Undo this execution…" }).click();
+    const d = page.getByRole("dialog", { name: /^Undo execution exec_/ });
+    await d.getByRole("table", { name: "Snapshots" }).waitFor();
+    await d.getByRole("button", { name: "Restore whole execution" }).click();
+    // The confirmation stays open while the restore runs, with its progress.
+    const n = plan.matched.toLocaleString("en-US");
+    const g = page.getByRole("dialog", { name: `Restore ${n} keys on big dev` });
+    await g.getByRole("button", { name: `Restore ${n} keys`, exact: true }).click();
+    const bar = g.getByRole("progressbar", { name: "Restore progress" });
+    await bar.waitFor({ timeout: 30_000 });
+    expect(Number(await bar.getAttribute("max"))).toBe(plan.matched);
+    await page.screenshot({ path: join(shotsDir, "56-rollback-progress.png") });
+    await g.waitFor({ state: "hidden", timeout: 60_000 });
+    const result = d.getByRole("status", { name: "Restore result" });
+    await result.waitFor({ timeout: 60_000 });
+    expect(await result.textContent()).toMatch(
+      new RegExp(`^${plan.matched.toLocaleString("en-US")} restored · 0 skipped · 0 failed`),
+    );
+    expect(await big.command("DBSIZE")).toBe(`:${BIG}\r\n`);
+    await d.getByRole("button", { name: "Close" }).click();
+  }, 120_000);
 
   it("deletes the preset", async () => {
     await h.open(ids.prod, "workflows");

@@ -23,6 +23,8 @@ export interface GuardAction {
   /** What will happen, naming the key(s): "e2e:user:1 (string) will be deleted." */
   effect: ReactNode;
   danger?: boolean;
+  /** Shown while the confirmed request runs (a progress bar for long work). */
+  working?: ReactNode;
 }
 
 /** The user closed the confirmation without confirming: nothing was sent. */
@@ -203,6 +205,7 @@ function GuardDialog({
             <p className="guard-prod">This is production: the change reaches live traffic.</p>
           )}
         </div>
+        {busy && action.working}
         {pending.problem && (
           <p className="field-error guard-problem" role="alert">
             <WarningIcon /> {pending.problem}

@@ -160,6 +160,7 @@ export function RollbackDialog({
                 . A snapshot of the current state is saved first, so this restore can be undone too.
               </>
             ),
+            working: <RestoreProgressBar selection={selection} />,
           },
           (confirm) => rollbackApi.restore(selection, force, confirm),
         );
@@ -180,23 +181,13 @@ export function RollbackDialog({
     },
   });
 
-  // A long restore (a whole execution) pushes its progress a page at a time.
-  const [progress, setProgress] = useState<RestoreProgress>();
-  const running = useRef<RestoreSelection>(undefined);
-  useLiveMessages((m) => {
-    const msg = m as { type: string; event?: string; executionId?: string; operationId?: string };
-    const sel = running.current;
-    if (msg.type !== "rollback" || msg.event !== "progress" || !sel) return;
-    if (sel.executionId && msg.executionId !== sel.executionId) return;
-    if (sel.operationId && msg.operationId !== sel.operationId) return;
-    setProgress(msg as unknown as RestoreProgress);
-  });
+  /** The selection being restored, for its progress bar. */
+  const [running, setRunning] = useState<RestoreSelection>();
 
   const run = (selection: RestoreSelection, what: string, keys: number) => {
     setResult(undefined);
-    setProgress(undefined);
-    running.current = selection;
-    restore.mutate({ selection, what, keys }, { onSettled: () => (running.current = undefined) });
+    setRunning(selection);
+    restore.mutate({ selection, what, keys }, { onSettled: () => setRunning(undefined) });
   };
 
   const selectedRows = snapshots.filter((s) => selected.has(s.snapshotId));
@@ -423,21 +414,7 @@ export function RollbackDialog({
           />
         )}
 
-        {restore.isPending && progress && progress.total > 0 && (
-          <div className="rb-progress">
-            <progress
-              aria-label="Restore progress"
-              max={progress.total}
-              value={progress.restored + progress.skipped + progress.failed}
-            />
-            <span className="small" role="status">
-              {formatCount(progress.restored + progress.skipped + progress.failed)} of{" "}
-              {formatCount(progress.total)} keys · {formatCount(progress.restored)} restored
-              {progress.skipped > 0 ? ` · ${formatCount(progress.skipped)} skipped` : ""}
-              {progress.failed > 0 ? ` · ${formatCount(progress.failed)} failed` : ""}
-            </span>
-          </div>
-        )}
+        {restore.isPending && running && <RestoreProgressBar selection={running} />}
         {restore.isError && (
           <ErrorNotice
             compact
@@ -701,5 +678,35 @@ function RestoreOutcome({
         </p>
       )}
     </section>
+  );
+}
+
+/**
+ * Where a long restore is: the studio pushes counts after each page of 2,000 keys. Shows nothing
+ * until the first page is done (a small restore ends before that).
+ */
+function RestoreProgressBar({ selection }: { selection: RestoreSelection }) {
+  const [progress, setProgress] = useState<RestoreProgress>();
+  useLiveMessages((m) => {
+    const msg = m as { type: string; event?: string; executionId?: string; operationId?: string };
+    if (msg.type !== "rollback" || msg.event !== "progress") return;
+    if (selection.executionId && msg.executionId !== selection.executionId) return;
+    if (selection.operationId && msg.operationId !== selection.operationId) return;
+    if (!selection.executionId && !selection.operationId && (msg.executionId || msg.operationId))
+      return;
+    setProgress(msg as unknown as RestoreProgress);
+  });
+  if (!progress || progress.total === 0) return null;
+  const done = progress.restored + progress.skipped + progress.failed;
+  return (
+    <div className="rb-progress">
+      <progress aria-label="Restore progress" max={progress.total} value={done} />
+      <span className="small" role="status">
+        {formatCount(done)} of {formatCount(progress.total)} keys · {formatCount(progress.restored)}{" "}
+        restored
+        {progress.skipped > 0 ? ` · ${formatCount(progress.skipped)} skipped` : ""}
+        {progress.failed > 0 ? ` · ${formatCount(progress.failed)} failed` : ""}
+      </span>
+    </div>
   );
 }
