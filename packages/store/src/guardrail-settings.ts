@@ -13,7 +13,6 @@ import { SettingsRecord } from "./settings-record.ts";
  */
 export class SqliteGuardrailSettings {
   readonly #record: SettingsRecord<GuardrailLevels>;
-  #cached: { at: number; value: GuardrailLevels } | undefined;
 
   constructor(db: Database.Database) {
     this.#record = new SettingsRecord(
@@ -32,15 +31,11 @@ export class SqliteGuardrailSettings {
    * by another process (the CLI beside a running studio) is seen within that.
    */
   get(now = Date.now()): GuardrailLevels {
-    if (this.#cached && now - this.#cached.at < 1000) return this.#cached.value;
-    const value = this.#record.read();
-    this.#cached = { at: now, value };
-    return value;
+    return this.#record.cached(now);
   }
 
   /** Checks and stores a change (a partial record); returns the levels now stored. */
   update(input: unknown): GuardrailLevels {
-    this.#cached = undefined;
     return this.#record.update(input);
   }
 }

@@ -37,10 +37,25 @@ export class SettingsRecord<T> {
     }
   }
 
+  #cached: { at: number; value: T } | undefined;
+
+  /**
+   * The record for a per-operation reader (the gate): read at most once a second, so a change
+   * made by another process (the CLI beside a running studio) is seen within that. The same
+   * object comes back until then, so readers may memoise what they derive from it.
+   */
+  cached(now = Date.now()): T {
+    if (this.#cached && now - this.#cached.at < 1000) return this.#cached.value;
+    const value = this.read();
+    this.#cached = { at: now, value };
+    return value;
+  }
+
   /** Checks and stores a change over what is stored; returns the record now stored. */
   update(input: unknown): T {
     const next = this.merge(this.read(), input);
     this.#set.run(this.key, JSON.stringify(next));
+    this.#cached = undefined;
     return next;
   }
 }

@@ -10,7 +10,6 @@ import type { SnapshotRetention } from "./snapshot-repository.ts";
 /** Snapshot retention and sensitive key patterns (Settings → Snapshots). */
 export class SqliteSnapshotSettings {
   readonly #record: SettingsRecord<SnapshotSettings>;
-  #cached: { at: number; value: SnapshotSettings } | undefined;
 
   constructor(db: Database.Database) {
     this.#record = new SettingsRecord(
@@ -26,15 +25,11 @@ export class SqliteSnapshotSettings {
    * another process (the CLI) is seen within that.
    */
   get(now = Date.now()): SnapshotSettings {
-    if (this.#cached && now - this.#cached.at < 1000) return this.#cached.value;
-    const value = this.#record.read();
-    this.#cached = { at: now, value };
-    return value;
+    return this.#record.cached(now);
   }
 
   /** Checks and stores a change (a partial record); returns the settings now stored. */
   update(input: unknown): SnapshotSettings {
-    this.#cached = undefined;
     return this.#record.update(input);
   }
 }

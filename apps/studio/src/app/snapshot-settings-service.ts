@@ -1,6 +1,8 @@
 import { type SnapshotSettings, unsnapshottedKeys, unsnapshottedPatterns } from "@cachify/core";
 import { type Store, snapshotRetention } from "@cachify/store";
 
+type Excluded = { matches: (key: Uint8Array) => boolean; patterns: string[] };
+
 /** How often retention runs while the studio is open (it also runs at start and on a change). */
 const PRUNE_EVERY_MS = 10 * 60_000;
 
@@ -47,9 +49,22 @@ export class SnapshotSettingsService {
   }
 
   /** Keys left out of snapshots (sensitive, not opted in): the matcher and its patterns. */
-  excluded(): { matches: (key: Uint8Array) => boolean; patterns: string[] } | undefined {
+  /** The matcher compiled for the settings it came from (the store hands back the same object until they change). */
+  private compiled: { from: SnapshotSettings; value: Excluded | undefined } | undefined;
+
+  /**
+   * Keys left out of snapshots (sensitive, not opted in): the matcher and its patterns. Read by
+   * the gate at every operation, so the patterns are compiled once per settings change.
+   */
+  excluded(): Excluded | undefined {
     const s = this.get();
-    const matches = unsnapshottedKeys(s);
-    return matches ? { matches, patterns: unsnapshottedPatterns(s) } : undefined;
+    if (this.compiled?.from !== s) {
+      const matches = unsnapshottedKeys(s);
+      this.compiled = {
+        from: s,
+        value: matches ? { matches, patterns: unsnapshottedPatterns(s) } : undefined,
+      };
+    }
+    return this.compiled.value;
   }
 }
