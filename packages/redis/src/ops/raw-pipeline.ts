@@ -197,6 +197,17 @@ export class RespWriter {
     return this;
   }
 
+  /** One whole command: strings and numbers as text (names, flags, counts), bytes as they are. */
+  command(parts: readonly (string | number | Uint8Array)[]): this {
+    this.array(parts.length);
+    for (const p of parts) {
+      if (typeof p === "string") this.text(p);
+      else if (typeof p === "number") this.text(String(p));
+      else this.bulk(p);
+    }
+    return this;
+  }
+
   finish(): Buffer {
     return this.buf.subarray(0, this.n);
   }

@@ -135,7 +135,7 @@ export async function restore(
     // Each key to the primary that owns it, following MOVED / ASK / a failover (cluster-route.ts).
     const cmds: KeyCommands = {
       parts: 1,
-      write: (w, i) => writeRestore(w, items[i]!),
+      write: (w, i) => w.command(commandOf(items[i]!)),
       args: (i) => commandOf(items[i]!),
       size: (i) => keys[i]!.length + (items[i]!.payload?.length ?? 0) + 64,
       done: (i) => {
@@ -168,7 +168,7 @@ export async function restore(
   let size = 0;
   for (const i of send) size += keys[i]!.length + (items[i]!.payload?.length ?? 0) + 64;
   const w = new RespWriter(size);
-  for (const i of send) writeRestore(w, items[i]!);
+  for (const i of send) w.command(commandOf(items[i]!));
   try {
     await sendRaw(node, w.finish(), send.length, (j, r) => {
       const i = send[j]!;
@@ -196,20 +196,4 @@ function commandOf(item: KeyRestore): [string, ...(string | number | Buffer)[]] 
   ];
   if (item.absoluteExpiryMs !== null) args.push("ABSTTL");
   return args;
-}
-
-/** The same command as raw RESP: UNLINK for a key that did not exist before. */
-function writeRestore(w: RespWriter, item: KeyRestore): void {
-  if (!item.existed) {
-    w.array(2).text("UNLINK").bulk(item.key);
-    return;
-  }
-  const abs = item.absoluteExpiryMs !== null;
-  w.array(abs ? 6 : 5)
-    .text("RESTORE")
-    .bulk(item.key)
-    .text(String(item.absoluteExpiryMs ?? 0))
-    .bulk(item.payload!)
-    .text("REPLACE");
-  if (abs) w.text("ABSTTL");
 }
