@@ -15,6 +15,7 @@ import type { ChallengeDetails, ConfirmBody, ProfileView } from "../api/types.ts
 import { ENV_LABEL } from "../lib/format.ts";
 import { EnvBadge } from "./env-badge.tsx";
 import { WarningIcon } from "./icons.tsx";
+import { TypedNameField } from "./typed-name-field.tsx";
 
 /** What the user is about to do, in words, for the confirmation dialog. */
 export interface GuardAction {
@@ -212,21 +213,13 @@ function GuardDialog({
           </p>
         )}
         {typedName && (
-          <div className="field">
-            <label className="field-label" htmlFor={ids.input}>
-              Type <span className="mono guard-name">{expected}</span> to confirm
-            </label>
-            <input
-              id={ids.input}
-              ref={inputRef}
-              className="mono"
-              value={typed}
-              onChange={(e) => setTyped(e.target.value)}
-              autoComplete="off"
-              spellCheck={false}
-              aria-invalid={typed !== "" && !expected.startsWith(typed) ? true : undefined}
-            />
-          </div>
+          <TypedNameField
+            id={ids.input}
+            expected={expected}
+            value={typed}
+            onChange={setTyped}
+            inputRef={inputRef}
+          />
         )}
         <div className="form-actions">
           <button type="button" className="btn" onClick={cancel} disabled={busy}>

@@ -3,6 +3,7 @@ import type { PlanChallengeDetails } from "../../api/types.ts";
 import { ENV_LABEL, formatCount } from "../../lib/format.ts";
 import { EnvBadge } from "../env-badge.tsx";
 import { WarningIcon } from "../icons.tsx";
+import { TypedNameField } from "../typed-name-field.tsx";
 
 /** "12,345" and "12 345" read as 12345: separators are how people write big numbers. */
 export function normalizeCount(typed: string): string {
@@ -120,20 +121,7 @@ export function TypedCountDialog({
           />
         </div>
         {expectedName !== undefined && (
-          <div className="field">
-            <label className="field-label" htmlFor={ids.name}>
-              Type <span className="mono guard-name">{expectedName}</span> to confirm
-            </label>
-            <input
-              id={ids.name}
-              className="mono"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              autoComplete="off"
-              spellCheck={false}
-              aria-invalid={name !== "" && !expectedName.startsWith(name) ? true : undefined}
-            />
-          </div>
+          <TypedNameField id={ids.name} expected={expectedName} value={name} onChange={setName} />
         )}
         <div className="form-actions">
           <button type="button" className="btn" onClick={onCancel} disabled={busy}>
