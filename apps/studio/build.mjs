@@ -1,8 +1,12 @@
-// Bundles the CLI and studio server into one file. better-sqlite3 stays external (native addon).
+// Bundles the CLI and studio server. better-sqlite3 stays external (native addon).
+//
+// Two entries share their chunks: `cachify.js` is what `npm start` and the installed `cachify`
+// run; `studio.js` exports the same code (startStudio, runCli, openApp) for the test suites, so
+// tests that start the studio or the CLI exercise the built files, not the TypeScript sources.
 import { build } from "esbuild";
 
 await build({
-  entryPoints: { cachify: "src/cli/entry.ts" },
+  entryPoints: { cachify: "src/cli/entry.ts", studio: "src/index.ts" },
   outdir: "dist",
   bundle: true,
   platform: "node",
@@ -12,6 +16,8 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   target: "node20",
   sourcemap: true,
+  // Libraries derive error names from constructor.name (redis-errors): keep classes' names.
+  keepNames: true,
   external: ["better-sqlite3"],
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",

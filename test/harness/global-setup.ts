@@ -1,4 +1,5 @@
 import type { TestProject } from "vitest/node";
+import { ensureBuilt } from "./built.ts";
 import { startCluster } from "./cluster.ts";
 import { startMemcached } from "./memcached.ts";
 import { startRedis } from "./redis.ts";
@@ -20,6 +21,7 @@ declare module "vitest" {
  * loopback ports. Tests that kill, pause or restart a server start their own (startRedis()).
  */
 export default async function setup(project: TestProject) {
+  ensureBuilt();
   const started = Date.now();
   const [redis, memcached, cluster] = await Promise.all([
     startRedis(),

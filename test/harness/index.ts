@@ -1,4 +1,5 @@
 export * from "./binaries.ts";
+export * from "./built.ts";
 export * from "./cluster.ts";
 export * from "./cluster-view.ts";
 export type { SharedServers } from "./global-setup.ts";

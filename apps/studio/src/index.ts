@@ -4,3 +4,4 @@ export { RollbackService } from "./app/rollback-service.ts";
 export type { CliIo } from "./cli/io.ts";
 export { createProgram, runCli } from "./cli/program.ts";
 export { type RunningStudio, type StudioOptions, startStudio } from "./server/start-studio.ts";
+export { VERSION } from "./version.ts";

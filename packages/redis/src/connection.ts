@@ -9,6 +9,7 @@ import {
   tlsMaterialKind,
 } from "@cachify/core";
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
+import { isReplyError } from "./reply-error.ts";
 
 export type RedisClient = Redis | Cluster;
 
@@ -351,8 +352,7 @@ function sentinelLookupError(notes: string[], cause: Error): SentinelLookupError
 }
 
 /** Replies to CLIENT SETNAME that do not make the connection unusable (an ACL without +client). */
-const harmless = (e: unknown) =>
-  (e as Error)?.name === "ReplyError" && /^(NOPERM|ERR unknown)/.test((e as Error).message);
+const harmless = (e: unknown) => isReplyError(e) && /^(NOPERM|ERR unknown)/.test(e.message);
 
 /**
  * Connects if not connected; concurrent callers share one attempt: connect, then CLIENT SETNAME

@@ -1,5 +1,6 @@
 import { CachifyError, type ConnectionProfile, displayKey, type ErrorClass } from "@cachify/core";
 import { ConnectTimeoutError, SentinelLookupError, SetupTimeoutError } from "./connection.ts";
+import { isProtocolError, isReplyError } from "./reply-error.ts";
 
 const REPLY_CLASSES: Record<string, { errorClass: ErrorClass; retryable: boolean; hint: string }> =
   {
@@ -117,7 +118,7 @@ export function mapRedisError(
       : profile
         ? `${profile.host}:${profile.port}`
         : "the server";
-  if (err?.name === "ReplyError") {
+  if (isReplyError(e)) {
     const prefix = message.split(" ", 1)[0] ?? "";
     const known = REPLY_CLASSES[prefix];
     if (known) {
@@ -171,7 +172,7 @@ export function mapRedisError(
     }
     return new CachifyError("engine", `${where}: ${message}`, { cause: e });
   }
-  if (err?.name === "ParserError" || /^Protocol error, got/.test(message)) {
+  if (isProtocolError(e)) {
     const byte = /got "(.*?)" as reply type byte/.exec(message)?.[1] ?? "?";
     const guess =
       byte === "H"
@@ -425,8 +426,7 @@ function sentinelError(
 
 /** True for a WRONGTYPE reply, also when a script relays it ("... script: ..."). */
 export function isWrongType(e: unknown): boolean {
-  const err = e as Error | undefined;
-  return err?.name === "ReplyError" && /\bWRONGTYPE\b/.test(err.message);
+  return isReplyError(e) && /\bWRONGTYPE\b/.test(e.message);
 }
 
 /** A collection operation met a key of another type: say what the key holds. */

@@ -16,7 +16,7 @@ import { Cluster, type Redis } from "ioredis";
 import { buf } from "./bytes.ts";
 import { createClient, destroyClient, ensureConnected, type RedisClient } from "./connection.ts";
 import { nodeId, type RedisContext } from "./context.ts";
-import { isWrongType, mapRedisError } from "./errors.ts";
+import { mapRedisError } from "./errors.ts";
 import {
   deleteBatch,
   expireBatch,
@@ -154,18 +154,17 @@ export class RedisProvider implements CacheProvider {
         return describe(c, op.keys);
       case "get": {
         const key = buf(op.key);
-        // One write, one round trip: TYPE, PTTL and GET go out together.
-        const replies = (await c.pipeline().type(key).pttl(key).getBuffer(key).exec()) ?? [];
+        // One write, one round trip: TYPE, PTTL and MGET go out together. MGET, not GET: it
+        // answers nil for a key of another type where GET answers WRONGTYPE, which the server
+        // would count in its errorstats (and the dashboard would show as an engine error).
+        const replies = (await c.pipeline().type(key).pttl(key).mgetBuffer(key).exec()) ?? [];
         // A pipeline hands errors back per command: LOADING, NOAUTH and the like must fail the
-        // read, never pass for "no such key". GET on another type answers WRONGTYPE: expected.
-        for (const [i, r] of replies.entries()) {
-          const err = r?.[0];
-          if (err && !(i === 2 && isWrongType(err))) throw err;
-        }
+        // read, never pass for "no such key".
+        for (const r of replies) if (r?.[0]) throw r[0];
         if (replies.length < 3) throw new Error("Connection is closed.");
         const type = String(replies[0]![1]);
         const pttl = Number(replies[1]![1]);
-        const value = replies[2]![0] ? null : (replies[2]![1] as Buffer | null);
+        const value = (replies[2]![1] as (Buffer | null)[])[0] ?? null;
         const t = asType(type);
         const read: OperationResults["get"] = { key: op.key, type: t, ttlMs: pttl };
         if (t === "string" && value) {

@@ -1,4 +1,5 @@
 import type { RespValue } from "@cachify/core";
+import { isReplyError } from "./reply-error.ts";
 
 /**
  * ioredis parses simple strings (+OK) and bulk strings ($3 foo) into the same Buffer, so the RESP
@@ -39,9 +40,6 @@ export function repliesWithStatus(args: string[]): boolean {
   if (STATUS_COMMANDS.has(name)) return true;
   return STATUS_SUBCOMMANDS[name]?.has((args[1] ?? "").toLowerCase()) ?? false;
 }
-
-const isReplyError = (v: unknown): v is Error =>
-  v instanceof Error && (v.name === "ReplyError" || v.constructor?.name === "ReplyError");
 
 /**
  * An ioredis reply (read with Buffers) as a RespValue. Bulk strings stay bytes; error replies

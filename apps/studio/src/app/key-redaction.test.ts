@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HistoryEvent } from "@cachify/core";
 import { DB_FILE_NAME } from "@cachify/store";
+import { type RunningStudio, startStudio } from "@cachify/studio";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type RedisServer, rawCommand, startRedis } from "../../../../test/harness/index.ts";
 import { cliSandbox } from "../../../../test/support/cli.ts";
-import { type RunningStudio, startStudio } from "../server/start-studio.ts";
 import { eventually, liveSocket, RecordingDesktop } from "./observability/test-support.ts";
 import { openApp } from "./open-app.ts";
 

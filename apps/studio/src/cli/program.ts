@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { VERSION } from "../version.ts";
 import { registerAlertCommands } from "./commands/alert.ts";
 import { registerExecCommand } from "./commands/exec.ts";
 import { registerHealthCommand } from "./commands/health.ts";
@@ -39,6 +40,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void) {
       "data folder (default: $CACHIFY_HOME, else the platform app-data folder)",
     )
     .option("--json", "print exactly one JSON document")
+    .version(VERSION, "-V, --version", "print the version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type RunningStudio, startStudio } from "@cachify/studio";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { rawCommand } from "../../../../test/harness/index.ts";
-import { type RunningStudio, startStudio } from "./start-studio.ts";
 
 const servers = inject("servers");
 

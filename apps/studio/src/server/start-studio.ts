@@ -3,6 +3,7 @@ import websocket from "@fastify/websocket";
 import Fastify from "fastify";
 import type { CollectorOptions } from "../app/observability/service.ts";
 import { type App, openApp } from "../app/open-app.ts";
+import { VERSION } from "../version.ts";
 import { errorHandler } from "./http-errors.ts";
 import { registerConsoleRoutes } from "./routes/console.ts";
 import { registerHistoryRoutes } from "./routes/history.ts";
@@ -68,7 +69,7 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
     // The port is only known after listen; the hook reads the door lazily.
     let door = makeDoor(token, options.port ?? 0);
     server.addHook("onRequest", (req, reply) => doorHook(door)(req, reply));
-    server.get("/api/health", async () => ({ ok: true, version: "0.1.0" }));
+    server.get("/api/health", async () => ({ ok: true, version: VERSION }));
     registerProfileRoutes(server, app);
     registerOnboardingRoutes(server, app, options.onboarding);
     registerKeyRoutes(server, app);

@@ -1,5 +1,6 @@
 import slotOf from "cluster-key-slot";
-import { type Cluster, type Redis, ReplyError } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
+import { isReplyError } from "../reply-error.ts";
 import { sendBuffer } from "../send.ts";
 import { type RawReply, RespWriter, rawAvailable, sendRaw } from "./raw-pipeline.ts";
 
@@ -324,7 +325,7 @@ async function sendAsCommands(
         sendBuffer(node, name, args).then(
           (value) => onReply(k, { ok: true, value }),
           (error: Error) => {
-            if (!(error instanceof ReplyError)) throw error;
+            if (!isReplyError(error)) throw error;
             onReply(k, { ok: false, error });
           },
         ),

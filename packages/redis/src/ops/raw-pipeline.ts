@@ -1,4 +1,5 @@
-import { type Redis, ReplyError } from "ioredis";
+import type { Redis } from "ioredis";
+import { isReplyError } from "../reply-error.ts";
 
 /**
  * Many commands written to one ioredis connection as a single buffer of RESP built here, their
@@ -70,7 +71,7 @@ class Collector {
 
   reject(error: unknown): void {
     if (this.failed) return;
-    if (error instanceof ReplyError) {
+    if (isReplyError(error)) {
       this.next({ ok: false, error: error as Error });
       return;
     }

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { emptyRollup } from "@cachify/core";
 import { openStore } from "@cachify/store";
+import { type RunningStudio, startStudio } from "@cachify/studio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisServer, startRedis } from "../../../../../test/harness/index.ts";
-import { type RunningStudio, startStudio } from "../../server/start-studio.ts";
 import { api, eventually, liveSocket, RecordingDesktop, sleep } from "./test-support.ts";
 
 const PASSWORD = "pw-Zebra-4491";

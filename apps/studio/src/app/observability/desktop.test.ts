@@ -6,9 +6,9 @@ import {
   type ObservabilitySettings,
   type WorkflowExecutionRecord,
 } from "@cachify/core";
+import { type RunningStudio, startStudio } from "@cachify/studio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisServer, startRedis } from "../../../../../test/harness/index.ts";
-import { type RunningStudio, startStudio } from "../../server/start-studio.ts";
 import { CommandDesktopNotifier, LONG_WORKFLOW_MS, WorkflowNotifier } from "./notifier.ts";
 import { api, eventually, liveSocket, RecordingDesktop, sleep } from "./test-support.ts";
 import { type NotificationBus, notificationBus } from "./testing/notification-bus.ts";

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HistoryEvent } from "@cachify/core";
+import { type RunningStudio, startStudio } from "@cachify/studio";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type RedisServer, startRedis } from "../../../../../test/harness/index.ts";
-import { type RunningStudio, startStudio } from "../../server/start-studio.ts";
 import { eventually, liveSocket, RecordingDesktop, sleep } from "./test-support.ts";
 
 const servers = inject("servers");

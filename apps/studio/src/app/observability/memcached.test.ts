@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type RunningStudio, startStudio } from "@cachify/studio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MemcachedServer, startMemcached } from "../../../../../test/harness/index.ts";
-import { type RunningStudio, startStudio } from "../../server/start-studio.ts";
 import { eventually, RecordingDesktop } from "./test-support.ts";
 
 /** Memcached: evictions become a (throttled) timeline event; a restart resets counters cleanly. */

@@ -2,16 +2,16 @@ import { badInput, type Confirmation, displayKey, keyFromText } from "@cachify/c
 import type { Command } from "commander";
 import { KeyActions } from "../../app/key-actions.ts";
 import { keyFrom } from "../../app/key-args.ts";
+import { isCollection, pageSize, ValuePages } from "../../app/value-pages.ts";
 import type { CliContext } from "../context.ts";
 import { table } from "../io.ts";
 import { type RunAction, wholeNumber } from "../run-action.ts";
+import { collectionText, ttlText } from "../value-text.ts";
 
 /** A CLI command is itself a deliberate act: it stands for the confirm dialog; prod needs --confirm. */
 function confirmationFrom(o: { confirm?: string }): Confirmation {
   return { acknowledged: true, ...(o.confirm !== undefined ? { typedName: o.confirm } : {}) };
 }
-
-const ttlText = (ttl: number) => (ttl === -1 ? "no expiry" : ttl === -2 ? "missing" : `${ttl}s`);
 
 export function registerKeyCommands(program: Command, ctx: CliContext, run: RunAction): void {
   const actions = () => new KeyActions(ctx.open(), "cli");
@@ -58,19 +58,47 @@ export function registerKeyCommands(program: Command, ctx: CliContext, run: RunA
 
   program
     .command("get <profile> [key]")
-    .description("read a key: type, TTL and (for strings) the value")
+    .description("read a key: type, TTL and value (collections one page at a time)")
     .option("--key-base64 <b64>", "the key as base64 bytes, instead of KEY")
+    .option("--count <n>", "members per page, 1 to 10000 (default 200)", wholeNumber("--count"))
+    .option("--cursor <cursor>", "continue a collection from this cursor")
     .option("--json", "print JSON")
     .action(
       run(async (p, name: string, key: string | undefined, o) => {
-        const profile = ctx.open().profiles.resolve(name);
-        const read = await actions().get(profile, keyFrom({ key, keyBase64: o.keyBase64 }));
-        p.result(read, () =>
-          read.type === "none"
-            ? `(missing) ${read.key}`
-            : read.type !== "string"
-              ? `${read.key}: ${read.type}, ${ttlText(read.ttl)} (collections: use the studio)`
-              : (read.value ?? `(binary, base64) ${"valueBase64" in read ? read.valueBase64 : ""}`),
+        const ref = { key, keyBase64: o.keyBase64 };
+        const count = pageSize(o.count); // refused before anything is sent
+        const app = ctx.open();
+        const profile = app.profiles.resolve(name);
+        const read = await actions().get(profile, keyFrom(ref));
+        const type = read.type;
+        if (!isCollection(type)) {
+          p.result(read, () =>
+            type === "none"
+              ? `(missing) ${read.key}`
+              : type !== "string"
+                ? `${read.key}: ${type}, ${ttlText(read.ttl)} (not a type cachify reads: try cachify exec)`
+                : (read.value ??
+                  `(binary, base64) ${"valueBase64" in read ? read.valueBase64 : ""}`),
+          );
+          return;
+        }
+        const page = await new ValuePages(app, "cli").page(profile, type, {
+          ...ref,
+          cursor: o.cursor,
+          count,
+        });
+        p.result(
+          {
+            key: read.key,
+            keyBase64: read.keyBase64,
+            type,
+            ttl: read.ttl,
+            length: page.length,
+            items: page.items,
+            cursor: page.cursor,
+            done: page.done,
+          },
+          () => collectionText(type, read.ttl, page),
         );
       }),
     );

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type RunningStudio, startStudio } from "@cachify/studio";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   freePort,
@@ -12,7 +13,6 @@ import {
   waitFor,
 } from "../../../../../test/harness/index.ts";
 import { studioApi } from "../../../../../test/support/studio-api.ts";
-import { type RunningStudio, startStudio } from "../start-studio.ts";
 
 const servers = inject("servers");
 

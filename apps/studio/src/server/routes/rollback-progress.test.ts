@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type RunningStudio, startStudio } from "@cachify/studio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisServer, startRedis } from "../../../../../test/harness/index.ts";
 import { studioApi } from "../../../../../test/support/studio-api.ts";
 import { liveSocket } from "../../app/observability/test-support.ts";
-import { type RunningStudio, startStudio } from "../start-studio.ts";
 
 const KEYS = 20_000;
 

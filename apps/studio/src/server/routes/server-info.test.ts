@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type RunningStudio, startStudio } from "@cachify/studio";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type RedisServer, startRedis } from "../../../../../test/harness/index.ts";
-import { type RunningStudio, startStudio } from "../start-studio.ts";
 
 const servers = inject("servers");
 

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type RunningStudio, startStudio } from "@cachify/studio";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { rawCommand } from "../../../../../test/harness/index.ts";
 import { spawnCli } from "../../../../../test/support/cli.ts";
 import { studioApi } from "../../../../../test/support/studio-api.ts";
-import { type RunningStudio, startStudio } from "../start-studio.ts";
 
 const servers = inject("servers");
 const redis = (args: string[]) => rawCommand(servers.redis.port, args);

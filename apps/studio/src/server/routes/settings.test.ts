@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type RunningStudio, runCli, startStudio } from "@cachify/studio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliIo } from "../../cli/io.ts";
-import { runCli } from "../../cli/program.ts";
-import { type RunningStudio, startStudio } from "../start-studio.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

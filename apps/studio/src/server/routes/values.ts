@@ -13,14 +13,16 @@ import {
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { KeyActions } from "../../app/key-actions.ts";
-import { keyFrom, keyOut, valueFrom, valueOut } from "../../app/key-args.ts";
+import { keyFrom, keyOut, valueFrom } from "../../app/key-args.ts";
 import type { App } from "../../app/open-app.ts";
+import { COLLECTION_TYPES, ValuePages } from "../../app/value-pages.ts";
 import { parse } from "../parse.ts";
 
 /**
- * Collections read page by page and edited member by member, plus create / rename / TTL / string
- * edit. Every call is a gate operation; `confirm` is passed through so a 428 challenge can be
- * answered by re-sending the same request with it.
+ * Collections read page by page (the reading is app/value-pages.ts, shared with the CLI) and
+ * edited member by member, plus create / rename / TTL / string edit. Every call is a gate
+ * operation; `confirm` is passed through so a 428 challenge can be answered by re-sending the
+ * same request with it.
  */
 
 const Params = z.object({ id: z.string().min(1) });
@@ -130,18 +132,6 @@ function bytesFrom(
 }
 const need = (input: Record<string, unknown>, name: string): Bytes => bytesFrom(input, name)!;
 
-/** A member name as keys travel: display text (binary escaped) plus the exact bytes. */
-function nameOut<N extends string>(name: N, bytes: Bytes) {
-  const { key, keyBase64 } = keyOut(bytes);
-  return { [name]: key, [`${name}Base64`]: keyBase64 } as Record<N | `${N}Base64`, string>;
-}
-/** A stored value: text when UTF-8 (else null) plus the exact bytes. */
-function dataOut<N extends string>(name: N, bytes: Bytes) {
-  const { value, valueBase64 } = valueOut(bytes);
-  return { [name]: value, [`${name}Base64`]: valueBase64 } as Record<N, string | null> &
-    Record<`${N}Base64`, string>;
-}
-
 function scoreFrom(score: number | string): number {
   if (typeof score === "number") {
     if (!Number.isFinite(score)) throw badInput("score must be a number, inf or -inf.");
@@ -151,26 +141,14 @@ function scoreFrom(score: number | string): number {
   if (/^-inf$/i.test(score)) return Number.NEGATIVE_INFINITY;
   return Number(score);
 }
-/** JSON has no infinity: scores travel as numbers, or "inf" / "-inf". */
-function scoreOut(score: number): number | string {
-  if (score === Number.POSITIVE_INFINITY) return "inf";
-  if (score === Number.NEGATIVE_INFINITY) return "-inf";
-  return score;
-}
-
-function indexCursor(cursor: string | undefined): number {
-  if (cursor === undefined || cursor === "" || cursor === "0") return 0;
-  if (!/^\d+$/.test(cursor)) throw badInput(`Cursor "${cursor}" is not an index: start from 0.`);
-  return Number(cursor);
-}
-
-const PAGE = 200;
 
 class ValueActions {
   private readonly keys: KeyActions;
+  readonly pages: ValuePages;
 
   constructor(private readonly app: App) {
     this.keys = new KeyActions(app, "api");
+    this.pages = new ValuePages(app, "api");
   }
 
   run<O extends Operation>(
@@ -185,123 +163,11 @@ class ValueActions {
   }
 
   /**
-   * Refuses a type the engine does not store before anything is sent (or asked): a Memcached
-   * profile has strings only, and the answer should say so rather than ask for a confirmation.
-   */
-  requireType(profile: ConnectionProfile, type: ValueType): void {
-    const caps = this.app.pool.get(profile).capabilities();
-    if (caps.types.includes(type)) return;
-    throw new CachifyError(
-      "capability",
-      `${caps.reasons.types ?? `${profile.engine} does not store ${type} values.`} ${type} keys cannot be read or edited on "${profile.name}".`,
-      { details: { engine: profile.engine, type } },
-    );
-  }
-
-  async hashPage(profile: ConnectionProfile, q: z.infer<typeof PageQuery>) {
-    this.requireType(profile, "hash");
-    const page = await this.run(profile, {
-      kind: "hashScan",
-      key: keyFrom(q),
-      cursor: q.cursor ?? "0",
-      count: q.count ?? PAGE,
-      ...(q.match ? { match: q.match } : {}),
-    });
-    return {
-      items: page.items.map((i) => ({
-        ...nameOut("field", i.field),
-        ...dataOut("value", i.value),
-      })),
-      cursor: page.cursor,
-      done: page.done,
-      length: page.length,
-    };
-  }
-
-  async listPage(profile: ConnectionProfile, q: z.infer<typeof PageQuery>) {
-    this.requireType(profile, "list");
-    const start = indexCursor(q.cursor);
-    const count = q.count ?? PAGE;
-    const page = await this.run(profile, {
-      kind: "listRange",
-      key: keyFrom(q),
-      start,
-      stop: start + count - 1,
-    });
-    return {
-      items: page.items.map((v, i) => ({ index: start + i, ...dataOut("value", v) })),
-      cursor: page.cursor,
-      done: page.done,
-      length: page.length,
-    };
-  }
-
-  async setPage(profile: ConnectionProfile, q: z.infer<typeof PageQuery>) {
-    this.requireType(profile, "set");
-    const page = await this.run(profile, {
-      kind: "setScan",
-      key: keyFrom(q),
-      cursor: q.cursor ?? "0",
-      count: q.count ?? PAGE,
-      ...(q.match ? { match: q.match } : {}),
-    });
-    return {
-      items: page.items.map((m) => nameOut("member", m)),
-      cursor: page.cursor,
-      done: page.done,
-      length: page.length,
-    };
-  }
-
-  async zsetPage(profile: ConnectionProfile, q: z.infer<typeof PageQuery>) {
-    this.requireType(profile, "zset");
-    const start = indexCursor(q.cursor);
-    const count = q.count ?? PAGE;
-    const page = await this.run(profile, {
-      kind: "zsetRange",
-      key: keyFrom(q),
-      start,
-      stop: start + count - 1,
-    });
-    return {
-      items: page.items.map((m, i) => ({
-        rank: start + i,
-        ...nameOut("member", m.member),
-        score: scoreOut(m.score),
-      })),
-      cursor: page.cursor,
-      done: page.done,
-      length: page.length,
-    };
-  }
-
-  async streamPage(profile: ConnectionProfile, q: z.infer<typeof PageQuery>) {
-    this.requireType(profile, "stream");
-    const start = q.cursor === undefined || q.cursor === "" || q.cursor === "0" ? "-" : q.cursor;
-    const page = await this.run(profile, {
-      kind: "streamRange",
-      key: keyFrom(q),
-      start,
-      end: "+",
-      count: q.count ?? PAGE,
-    });
-    return {
-      items: page.items.map((e) => ({
-        id: e.id,
-        fields: e.fields.map(([f, v]) => ({ ...nameOut("field", f), ...dataOut("value", v) })),
-      })),
-      cursor: page.cursor,
-      done: page.done,
-      length: page.length,
-    };
-  }
-
-  /**
    * Sets one list element. With `expected`, the element is read first and the write refused when
    * it changed since the client loaded it (a read then a write: close, not atomic).
    */
   async listSet(profile: ConnectionProfile, body: z.infer<typeof ListItemBody>) {
-    this.requireType(profile, "list");
+    this.pages.requireType(profile, "list");
     const key = keyFrom(body);
     const expected = bytesFrom(body, "expected", false);
     if (expected !== undefined) {
@@ -324,7 +190,7 @@ class ValueActions {
   }
 
   async listRemove(profile: ConnectionProfile, body: z.infer<typeof ListRemoveBody>) {
-    this.requireType(profile, "list");
+    this.pages.requireType(profile, "list");
     const key = keyFrom(body);
     const r = await this.run(
       profile,
@@ -338,7 +204,7 @@ class ValueActions {
   /** A new key of any type; an existing key is never overwritten (409). */
   async create(profile: ConnectionProfile, body: z.infer<typeof CreateBody>) {
     const type = body.type;
-    this.requireType(profile, type);
+    this.pages.requireType(profile, type);
     const key = keyFrom(body);
     if (body.ttl !== undefined && type !== "string") {
       throw badInput(
@@ -465,21 +331,11 @@ export function registerValueRoutes(server: FastifyInstance, app: App): void {
   const query = (q: unknown) => parse(PageQuery, q, "query");
 
   // ---- collections, page by page
-  server.get("/api/profiles/:id/hash", async (req) =>
-    actions.hashPage(profileOf(req.params), query(req.query)),
-  );
-  server.get("/api/profiles/:id/list", async (req) =>
-    actions.listPage(profileOf(req.params), query(req.query)),
-  );
-  server.get("/api/profiles/:id/set", async (req) =>
-    actions.setPage(profileOf(req.params), query(req.query)),
-  );
-  server.get("/api/profiles/:id/zset", async (req) =>
-    actions.zsetPage(profileOf(req.params), query(req.query)),
-  );
-  server.get("/api/profiles/:id/stream", async (req) =>
-    actions.streamPage(profileOf(req.params), query(req.query)),
-  );
+  for (const type of COLLECTION_TYPES) {
+    server.get(`/api/profiles/:id/${type}`, async (req) =>
+      actions.pages.page(profileOf(req.params), type, query(req.query)),
+    );
+  }
 
   /** A member edit: parse the body, check the key holds `type`, run the operation it builds. */
   const edit =
@@ -491,7 +347,7 @@ export function registerValueRoutes(server: FastifyInstance, app: App): void {
     async (req: FastifyRequest) => {
       const profile = profileOf(req.params);
       const b = parse(schema, req.body, "body");
-      actions.requireType(profile, type);
+      actions.pages.requireType(profile, type);
       return actions.run(profile, build(b), b.confirm);
     };
 
