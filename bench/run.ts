@@ -3,6 +3,7 @@ import { benchDeleteWithSnapshots } from "./b2-delete-with-snapshots.ts";
 import { benchGateOverhead } from "./b7-gate-overhead.ts";
 import { benchDashboard } from "./b8-dashboard.ts";
 import { benchBrowserFirstPage } from "./b9-browser-first-page.ts";
+import { benchProfileImport } from "./b11-profile-import.ts";
 import { type BenchResult, printTable } from "./report.ts";
 import { runWorkflowBenches } from "./workflows.ts";
 
@@ -32,6 +33,8 @@ try {
   // Observability: B8 at its defined size in quick mode too (30 days, 10 profiles, 1M events).
   if (only < 0 || process.argv[only + 1]?.split(",").includes("B8"))
     results.push(...(await benchDashboard(redis, 1_000_000)));
+  if (only < 0 || process.argv[only + 1]?.split(",").includes("B11"))
+    results.push(await benchProfileImport());
 } finally {
   await redis.stop();
 }

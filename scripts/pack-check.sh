@@ -55,7 +55,7 @@ cachify studio --no-open >"$work/studio.log" 2>&1 &
 studio_pid=$!
 url=""
 for _ in $(seq 1 100); do
-  url="$(grep -o 'http://127.0.0.1:[0-9]*/?token=[A-Za-z0-9_-]*' "$work/studio.log" | head -1 || true)"
+  url="$(grep -o 'http://127.0.0.1:[0-9]*/?code=[A-Za-z0-9_-]*' "$work/studio.log" | head -1 || true)"
   [ -n "$url" ] && break
   kill -0 "$studio_pid" 2>/dev/null || { cat "$work/studio.log" >&2; exit 1; }
   sleep 0.1
@@ -64,9 +64,15 @@ done
 node -e '
 const url = process.argv[1];
 const base = new URL(url).origin;
-const token = new URL(url).searchParams.get("token");
-const auth = { headers: { authorization: `Bearer ${token}` } };
 (async () => {
+  // The printed link carries a one-time code: traded once for the session token, as the page does.
+  const traded = await fetch(base + "/api/session", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ code: new URL(url).searchParams.get("code") }),
+  });
+  if (traded.status !== 200) throw new Error(`the code of the printed link was refused: ${traded.status}`);
+  const auth = { headers: { authorization: `Bearer ${(await traded.json()).token}` } };
   const page = await (await fetch(base + "/", auth)).text();
   if (!page.includes("<div id=\"root\">")) throw new Error("the UI page is not served: " + page.slice(0, 200));
   const assets = [...page.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);

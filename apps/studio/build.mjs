@@ -3,7 +3,11 @@
 // Two entries share their chunks: `cachify.js` is what `npm start` and the installed `cachify`
 // run; `studio.js` exports the same code (startStudio, runCli, openApp) for the test suites, so
 // tests that start the studio or the CLI exercise the built files, not the TypeScript sources.
+import { rmSync } from "node:fs";
 import { build } from "esbuild";
+
+// Chunk names carry content hashes: without a clean folder old chunks would pile up (and ship).
+rmSync("dist", { recursive: true, force: true });
 
 await build({
   entryPoints: { cachify: "src/cli/entry.ts", studio: "src/index.ts" },

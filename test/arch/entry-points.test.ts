@@ -165,6 +165,9 @@ const API_OTHER: Record<string, string> = {
   "POST /api/onboarding/detect": "PING + stats through the gate on unsaved profiles (reads)",
   "POST /api/profiles/import": "creates profiles in the local store (all or nothing)",
   "PUT /api/rollback/settings": "snapshot retention and sensitive key patterns in the local store",
+  // The session's door (routes/session.ts): no cache, no store.
+  "POST /api/session": "trades a one-time launch code for the session token",
+  "POST /api/session/code": "mints a one-time launch link (memory only)",
   "POST /api/policies/read-only": "sets a policy in the local store",
   "DELETE /api/policies/read-only/:profileId": "clears a policy in the local store",
 };
@@ -197,6 +200,7 @@ const CLI_OTHER: Record<string, string> = {
   "alert enable": "local store",
   "alert disable": "local store",
   "profile add": "local store",
+  "profile edit": "local store (lowering protection is guarded: profile-guard.test.ts)",
   "profile list": "local store",
   "profile show": "local store",
   "profile remove": "local store",
@@ -206,6 +210,7 @@ const CLI_OTHER: Record<string, string> = {
   get: "GET (read)",
   timeline: "local store",
   studio: "starts the server (its routes are covered above)",
+  "studio link": "asks the running studio for a one-time launch link",
   "policy force-read-only": "local store",
   "policy clear": "local store",
   "policy list": "local store",
@@ -280,10 +285,10 @@ describe("every mutating entry point goes through the gate", () => {
       source: "user",
       createdAt: Date.now(),
     });
+    // ep-prod is added before the lock: a profile added later at a locked address is locked too.
     for (const args of [
       ["profile", "add", "ep-ro", "--url", servers.redis.url],
       ["set", "ep-ro", KEY, "orig"],
-      ["policy", "force-read-only", "ep-ro"],
       ["profile", "add", "ep-prod", "--url", servers.redis.url, "--env", "prod"],
       ["set", "ep-prod", KEY, "orig", "--confirm", "ep-prod"],
     ]) {
@@ -293,6 +298,7 @@ describe("every mutating entry point goes through the gate", () => {
       const tl = await sb.run("timeline", "--profile", name, "--json", "--limit", "1");
       snapshotOps.set(name, tl.json<{ events: { id: string }[] }>().events[0]!.id);
     }
+    expect((await sb.run("policy", "force-read-only", "ep-ro")).code).toBe(0);
     // Workflow plans (a dry-run is allowed under read-only): their apply must be refused.
     for (const id of [roId, prodId]) {
       const plan = await studio.app.workflows.plan({

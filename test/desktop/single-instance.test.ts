@@ -5,9 +5,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   alive,
+  CLI_DIST,
   health,
   launchStudio,
   requireCliBuild,
+  run,
+  runStudioToEnd,
   type StudioProcess,
   until,
 } from "./support.ts";
@@ -75,7 +78,6 @@ describe("cachify studio: one studio per data folder", () => {
         state: "ready",
         port: 9,
         token: "old-token",
-        url: "http://127.0.0.1:9/?token=old-token",
       }),
       { mode: 0o600 },
     );
@@ -91,12 +93,12 @@ describe("cachify studio: one studio per data folder", () => {
     );
     expect(ended).toHaveLength(2);
     const server = all.find((p) => !ended.includes(p))!;
-    const { port, token, url } = await server.ready();
+    const { port, token } = await server.ready();
     expect(alive(server.pid)).toBe(true);
     for (const p of ended) {
       expect(await p.exited).toBe(0);
       expect(p.output()).toContain(
-        `Cachify Studio is already running for this data folder (pid ${server.pid}, port ${port}): ${url}`,
+        `Cachify Studio is already running for this data folder (pid ${server.pid}, port ${port}): http://127.0.0.1:${port}/?code=`,
       );
     }
     const info = JSON.parse(readFileSync(join(dataDir, INSTANCE), "utf8"));
@@ -112,5 +114,56 @@ describe("cachify studio: one studio per data folder", () => {
     ).toEqual([INSTANCE]);
     expect(await server.stop()).toBe(0);
     expect(existsSync(join(dataDir, INSTANCE))).toBe(false);
+  });
+
+  it("prints one-time links, never the token: the first launch, a second one, and `cachify studio link`", async () => {
+    const dataDir = join(root, "links");
+    const studio = launch(dataDir);
+    const { port, token, url } = await studio.ready();
+    const trade = async (link: string) =>
+      (
+        await fetch(`http://127.0.0.1:${port}/api/session`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ code: new URL(link).searchParams.get("code") }),
+        })
+      ).status;
+    expect(studio.output()).toContain(
+      "(The link works once, within 60 s: `cachify studio link` prints a new one.)",
+    );
+    expect(await trade(url)).toBe(200);
+    expect(await trade(url)).toBe(401);
+
+    const second = await runStudioToEnd(["--data-dir", dataDir, "--no-open"], env);
+    expect(second.code).toBe(0);
+    const secondLink = /already running[^\n]*: (\S+)/.exec(second.output)![1]!;
+    expect(await trade(secondLink)).toBe(200);
+
+    const linked = await run(
+      process.execPath,
+      [CLI_DIST, "studio", "link", "--data-dir", dataDir],
+      env,
+    );
+    expect(linked.code).toBe(0);
+    expect(linked.stdout).toMatch(
+      new RegExp(`^http://127\\.0\\.0\\.1:${port}/\\?code=[\\w-]{20,}\n$`),
+    );
+    expect(linked.stderr).toContain("works once, within 60 s");
+    expect(await trade(linked.stdout.trim())).toBe(200);
+    expect(await trade(linked.stdout.trim())).toBe(401);
+    for (const out of [studio.output(), second.output, linked.stdout, linked.stderr]) {
+      expect(out).not.toContain(token);
+    }
+
+    expect(await studio.stop()).toBe(0);
+    const none = await run(
+      process.execPath,
+      [CLI_DIST, "studio", "link", "--data-dir", dataDir],
+      env,
+    );
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(
+      `No studio is running on the data folder ${dataDir}: start one with \`cachify studio\`.`,
+    );
   });
 });

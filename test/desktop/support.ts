@@ -35,13 +35,22 @@ export interface StudioProcess {
   output(): string;
   /** Resolves with the exit code (or the signal's name) once the process has ended. */
   exited: Promise<number | string>;
-  /** The link, port and token the studio printed, once it printed them. */
+  /**
+   * Once the studio printed its link: the link (one-time), the port, and the session token, read
+   * from the data folder's studio-instance.json (the token is printed nowhere).
+   */
   ready(timeoutMs?: number): Promise<{ url: string; port: number; token: string }>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves with how it ended. */
   stop(graceMs?: number): Promise<number | string>;
 }
 
 export function launchStudio(args: string[], env: NodeJS.ProcessEnv): StudioProcess {
+  const dataDir = args[args.indexOf("--data-dir") + 1];
+  if (!args.includes("--data-dir") || !dataDir) {
+    throw new Error(
+      "launchStudio needs --data-dir <folder> (its studio-instance.json has the token)",
+    );
+  }
   const child = spawn(process.execPath, [CLI_DIST, "studio", ...args], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -64,7 +73,7 @@ export function launchStudio(args: string[], env: NodeJS.ProcessEnv): StudioProc
         () => {
           if (ended) throw new Error(`cachify studio exited before it was ready:\n${out}`);
           return (
-            /(?:is running|already running[^\n]*?): (http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+))/.exec(
+            /(?:is running|already running[^\n]*?): (http:\/\/127\.0\.0\.1:(\d+)\/\?code=\S+)/.exec(
               out,
             ) ?? undefined
           );
@@ -72,7 +81,8 @@ export function launchStudio(args: string[], env: NodeJS.ProcessEnv): StudioProc
         "the studio's link",
         timeoutMs,
       );
-      return { url: m[1]!, port: Number(m[2]), token: m[3]! };
+      const info = JSON.parse(readFileSync(join(dataDir, "studio-instance.json"), "utf8"));
+      return { url: m[1]!, port: Number(m[2]), token: String(info.token) };
     },
     async stop(graceMs = 5000) {
       if (!ended) child.kill("SIGTERM");

@@ -80,12 +80,12 @@ describe("studio in Chromium", () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it("opens on the first-run screen (Get started), with the token traded for a cookie", async () => {
+  it("opens on the first-run screen (Get started), with the link's one-time code traded for the session", async () => {
     await page.goto(studio.url);
     await expect
       .poll(() => page.getByRole("heading", { level: 1, name: "Get started" }).isVisible())
       .toBe(true);
-    expect(page.url()).not.toContain("token=");
+    expect(page.url()).not.toContain("code=");
     await shot("01-first-run");
   });
 

@@ -6,7 +6,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 /**
  * Shared set-up of the Chromium suites: where screenshots go, the browser launch, a page that
  * records its own errors, and the few moves every suite makes (open a tab, confirm the guard,
- * switch the theme, call the API with the window's cookie).
+ * switch the theme, call the API with the window's session).
  */
 
 export const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -102,13 +102,17 @@ export function helpers(page: Page) {
       await input.press("Enter");
       await page.getByRole("region", { name: key, exact: true }).waitFor();
     },
-    /** A request from inside the window (its token cookie), bypassing the UI. */
+    /** A request from inside the window (its session token), bypassing the UI. */
     api: (method: string, path: string, body?: unknown) =>
       page.evaluate(
         async ([m, p, b]) => {
           const res = await fetch(p as string, {
             method: m as string,
-            headers: b === undefined ? {} : { "Content-Type": "application/json" },
+            headers: {
+              // Where apps/web/src/api/session.ts keeps the window's session.
+              authorization: `Bearer ${sessionStorage.getItem("cachify.session")}`,
+              ...(b === undefined ? {} : { "Content-Type": "application/json" }),
+            },
             body: b === undefined ? null : JSON.stringify(b),
           });
           return { status: res.status, body: await res.json() };

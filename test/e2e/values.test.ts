@@ -523,7 +523,10 @@ describe("studio values, console and guardrails in Chromium", () => {
       async ([id, key]) => {
         const res = await fetch(`/api/profiles/${id}/key?key=${encodeURIComponent(key!)}`, {
           method: "DELETE",
-          headers: { "content-type": "application/json" },
+          headers: {
+            "content-type": "application/json",
+            authorization: `Bearer ${sessionStorage.getItem("cachify.session")}`,
+          },
           body: "{}",
         });
         return { status: res.status, body: await res.json() };
@@ -537,7 +540,10 @@ describe("studio values, console and guardrails in Chromium", () => {
       async ([id, key, challengeId]) => {
         const res = await fetch(`/api/profiles/${id}/key?key=${encodeURIComponent(key!)}`, {
           method: "DELETE",
-          headers: { "content-type": "application/json" },
+          headers: {
+            "content-type": "application/json",
+            authorization: `Bearer ${sessionStorage.getItem("cachify.session")}`,
+          },
           body: JSON.stringify({ confirm: { challengeId, typedName: "orders" } }),
         });
         return res.status;
@@ -597,7 +603,10 @@ describe("studio values, console and guardrails in Chromium", () => {
     const status = await page.evaluate(async (id) => {
       const res = await fetch(`/api/profiles/${id}/hash/field`, {
         method: "PUT",
-        headers: { "content-type": "application/json" },
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${sessionStorage.getItem("cachify.session")}`,
+        },
         body: JSON.stringify({ key: "e2ev:hash", field: "x", value: "y" }),
       });
       return res.status;
@@ -605,9 +614,10 @@ describe("studio values, console and guardrails in Chromium", () => {
     expect(status).toBe(403);
     expect(await r("HEXISTS", `${P}hash`, "x")).toBe(":0\r\n");
 
-    // Cleared from the header; then forced behind the window's back: the UI still offers the
-    // delete, and shows the server's refusal.
+    // Cleared from the header (lifting a lock lowers protection: dev asks to confirm); then
+    // forced behind the window's back: the UI still offers the delete, and shows the refusal.
     await toggle.click();
+    await confirmGuard("Allow changes");
     await expect.poll(() => toggle.getAttribute("aria-checked")).toBe("false");
     studio.app.policies.force({
       profileId: ids.dev,

@@ -353,17 +353,29 @@ describe("workflows in Chromium", () => {
     await page.getByRole("tab", { name: "Templates" }).click();
     await pickTemplate("Warm-up set");
     const f = form("Warm-up set");
+    // A file is one picked here, its content uploaded: the studio is never given a path.
+    expect(await f.getByRole("radio", { name: /studio's machine/ }).count()).toBe(0);
     await f.getByRole("radio", { name: "File from this computer" }).check();
+    const csv = `key,value,ttlSeconds\n${W}a,"hello, world",3600\n${W}b,second,\n${W}exists,new value,\n`;
     await f.locator('input[type="file"]').setInputFiles({
       name: "warm.csv",
       mimeType: "text/csv",
-      buffer: Buffer.from(
-        `key,value,ttlSeconds\n${W}a,"hello, world",3600\n${W}b,second,\n${W}exists,new value,\n`,
-      ),
+      buffer: Buffer.from(csv),
     });
-    await f.getByText("3 entries read as CSV from warm.csv").waitFor();
+    await f
+      .getByText(/^warm\.csv \(\d+ B\) is uploaded with the dry-run and read by the studio/)
+      .waitFor();
     await h.shotBoth("53-workflow-warmup-file");
+    const sent = page.waitForRequest(
+      (q) => q.method() === "POST" && new URL(q.url()).pathname === "/api/workflows/plans",
+    );
     await f.getByRole("button", { name: "Dry-run" }).click();
+    const body = JSON.parse((await sent).postData() ?? "{}");
+    expect(body.params).toMatchObject({ content: csv, format: "csv" });
+    expect(body.params.file).toBeUndefined();
+    await page
+      .getByText(`content=<uploaded file: ${Buffer.byteLength(csv)} bytes>`, { exact: false })
+      .waitFor();
     const table = page.getByRole("table", { name: /^Planned changes/ });
     await table.getByRole("cell", { name: "set · would overwrite" }).waitFor();
     expect(await table.getByRole("cell", { name: "set · new key" }).count()).toBe(2);

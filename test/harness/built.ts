@@ -41,7 +41,9 @@ export function ensureBuilt(): void {
   console.log(
     "harness: the built studio is missing or older than its sources; running npm run build",
   );
-  const r = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
+  // Vitest sets NODE_ENV=test, which would make Vite build React's development bundle.
+  const { NODE_ENV: _, ...env } = process.env;
+  const r = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit", env });
   if (r.status !== 0)
     throw new Error("npm run build failed: fix the build, then run the tests again.");
 }

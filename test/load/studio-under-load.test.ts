@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { type RunningStudio, startStudio } from "@cachify/studio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { type RedisServer, startRedis } from "../harness/index.ts";
+import { type RedisServer, rawCommand, startRedis } from "../harness/index.ts";
 
 /**
  * The studio under load while a delete-by-pattern execution runs: 10 HTTP clients and 10
@@ -39,7 +39,13 @@ describe("the studio under 20 concurrent clients while an execution runs", () =>
 
   beforeAll(async () => {
     server = await startRedis();
-    expect(await server.command("DEBUG", "POPULATE", String(KEYS), "load")).toBe("+OK\r\n");
+    // A million keys take the server a few seconds when the other suites keep both cores busy.
+    const populated = await rawCommand(
+      server.port,
+      ["DEBUG", "POPULATE", String(KEYS), "load"],
+      60_000,
+    );
+    expect(populated).toBe("+OK\r\n");
     // Snapshots on (the default): each batch's pre-images are read and committed while the
     // clients below are served.
     studio = await startStudio({ dataDir, port: 0 });

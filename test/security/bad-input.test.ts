@@ -361,7 +361,8 @@ describe("warm-up files, generated: a bad-input error naming the line, or entrie
               template: "warmup-set",
               profile,
               params: { file, format },
-              origin: "test",
+              // A path is read for the command line only (over HTTP, contents are uploaded).
+              origin: "cli",
             });
             planned++;
             expect(plan.status).toBe("ready");

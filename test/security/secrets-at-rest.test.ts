@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisServer, startRedis } from "../harness/index.ts";
@@ -65,6 +66,68 @@ describe("secrets and values never stored or printed in clear", () => {
     expect((await run("rollback", "list", "--json")).code).toBe(0);
     // A failing command whose error could echo its input.
     await run("set", "guarded", "sec:k", VALUE, "--ttl", "nope");
+  });
+
+  it("runs warm-up workflows holding the value: from a file, inline entries and a saved preset", async () => {
+    const applied = async (planArgs: string[]) => {
+      // As text: the JSON plan view echoes inline entries back to whoever just sent them.
+      const plan = await run("workflow", "plan", ...planArgs, "--profile", "guarded");
+      expect(plan.stdout).toMatch(/^1 key\(s\) would change/m);
+      const planId = /^Plan (plan_\w+):/m.exec(plan.stdout)![1]!;
+      const r = await run("workflow", "apply", planId, "--confirm-count", "1", "--json");
+      expect(r.code).toBe(0);
+      return r.json<{ executionId: string }>().executionId;
+    };
+    // The entries file lives outside the data folder (the scan below would find it otherwise).
+    const elsewhere = mkdtempSync(join(tmpdir(), "cachify-sec-file-"));
+    try {
+      const file = join(elsewhere, "warm.jsonl");
+      writeFileSync(file, `${JSON.stringify({ key: "sec:w:file", value: VALUE })}\n`);
+      await applied(["warmup-set", "--param", `file=${file}`]);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+    const entries = (key: string) => `entries=${JSON.stringify([{ key, value: VALUE }])}`;
+    const inline = await applied(["warmup-set", "--param", entries("sec:w:inline")]);
+    expect(
+      (
+        await run(
+          "workflow",
+          "template",
+          "save",
+          "sec-preset",
+          "--from",
+          "warmup-set",
+          "--param",
+          entries("sec:w:preset"),
+        )
+      ).code,
+    ).toBe(0);
+    await applied(["sec-preset"]);
+    // A rerun with other inline entries: its diff is kept with the plan and the execution.
+    const rerun = await sb.run(
+      "history",
+      "rerun",
+      inline,
+      "--param",
+      entries("sec:w:rerun"),
+      "--json",
+    );
+    expect(rerun.code).toBe(0);
+    const rerunPlan = rerun.json<{ planId: string }>().planId;
+    const ran = await run("workflow", "apply", rerunPlan, "--confirm-count", "1", "--json");
+    expect(ran.code).toBe(0);
+    const shown = await run(
+      "history",
+      "show",
+      ran.json<{ executionId: string }>().executionId,
+      "--json",
+    );
+    expect(shown.json()).toMatchObject({
+      paramsDiff: [{ param: "entries", from: "<1 inline entries>", to: "<1 inline entries>" }],
+    });
+    expect((await run("history", "show", inline, "--json")).code).toBe(0);
+    expect((await sb.run("get", "guarded", "sec:w:preset")).stdout).toContain(VALUE);
   });
 
   it("leaves neither in any file of the data folder, nor in anything printed", () => {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { VERSION } from "@cachify/studio";
@@ -32,7 +32,7 @@ const KEYS = {
   stream: "smoke:stream",
 } as const;
 
-/** The studio process and what its first lines said: link, port and token. */
+/** The studio process: the link it printed, its port, and its token. */
 interface StudioProcess {
   child: ChildProcess;
   url: string;
@@ -50,10 +50,12 @@ function startBuiltStudio(dataDir: string): Promise<StudioProcess> {
     const timer = setTimeout(() => reject(new Error(`the studio did not start: ${out}`)), 30_000);
     const read = (d: Buffer) => {
       out += d;
-      const m = /running: (http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+))/.exec(out);
+      const m = /running: (http:\/\/127\.0\.0\.1:(\d+)\/\?code=\S+)/.exec(out);
       if (!m) return;
       clearTimeout(timer);
-      resolve({ child, url: m[1]!, port: Number(m[2]), token: m[3]! });
+      // The link is one-time (for the page); the API's token is in the instance file only.
+      const info = JSON.parse(readFileSync(join(dataDir, "studio-instance.json"), "utf8"));
+      resolve({ child, url: m[1]!, port: Number(m[2]), token: info.token });
     };
     child.stdout!.on("data", read);
     child.stderr!.on("data", read);

@@ -240,6 +240,15 @@ describe("ACL users and passwords", () => {
     );
   });
 
+  it("says authentication failed on a server without requirepass too (it refuses AUTH after accepting the connection)", async () => {
+    const open = inject("servers").redis.url;
+    const wrong = await g.pingError({ url: open, username: "bob", password: "wrong" });
+    expect(wrong.message).toMatch(
+      /authentication failed \(WRONGPASS: wrong password for user "bob"/,
+    );
+    expect(wrong.details).toMatchObject({ reason: "auth", field: "password" });
+  });
+
   it("says which permission an ACL user lacks", async () => {
     const p = g.profile({ url: server.url, username: "reader", password: "reader-pw" });
     await expect(

@@ -1,5 +1,6 @@
 import { CachifyError, type ConnectionProfile, displayKey, type ErrorClass } from "@cachify/core";
 import { ConnectTimeoutError, SentinelLookupError, SetupTimeoutError } from "./connection.ts";
+import { redactReplyEcho } from "./reply-echo.ts";
 import { isProtocolError, isReplyError } from "./reply-error.ts";
 
 const REPLY_CLASSES: Record<string, { errorClass: ErrorClass; retryable: boolean; hint: string }> =
@@ -111,7 +112,8 @@ export function mapRedisError(
 ): CachifyError {
   if (e instanceof CachifyError) return e;
   const err = e as ErrLike;
-  const message = err?.message ?? String(e);
+  // Engine replies may quote what was sent (values included): never keep that part.
+  const message = isReplyError(e) ? redactReplyEcho(err.message) : (err?.message ?? String(e));
   const target =
     err?.address && err.port
       ? `${err.address}:${err.port}`

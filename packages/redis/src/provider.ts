@@ -17,6 +17,7 @@ import { buf } from "./bytes.ts";
 import { createClient, destroyClient, ensureConnected, type RedisClient } from "./connection.ts";
 import { nodeId, type RedisContext } from "./context.ts";
 import { mapRedisError } from "./errors.ts";
+import { aclDryRun } from "./ops/acl.ts";
 import {
   deleteBatch,
   expireBatch,
@@ -110,7 +111,11 @@ export class RedisProvider implements CacheProvider {
     } catch (e) {
       // A command failed by a dropped connection says only "Connection is closed."; the cause
       // (a TLS alert, a reset) came on the client's error event.
-      const closed = e instanceof Error && e.message === "Connection is closed.";
+      // A server without requirepass accepts the connection before it refuses an ACL user's
+      // AUTH; the command then meets a closed stream ("Stream isn't writeable").
+      const closed =
+        e instanceof Error &&
+        (e.message === "Connection is closed." || /Stream isn't writeable/.test(e.message));
       const cause = closed && this.connection.lastError ? this.connection.lastError : e;
       const err = mapRedisError(cause, where, sent, this.profile);
       // After a sentinel failover the old primary answers READONLY: reconnect through the
@@ -241,6 +246,8 @@ export class RedisProvider implements CacheProvider {
         return expireBatch(ctx, op);
       case "setBatch":
         return setBatch(ctx, op);
+      case "aclDryRun":
+        return aclDryRun(ctx, op);
     }
   }
 

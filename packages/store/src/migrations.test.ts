@@ -52,6 +52,7 @@ describe("migrations", () => {
       "observability_settings",
       "observability_watch",
       "profiles",
+      "read_only_coverage",
       "schema_migrations",
       "snapshot_batches",
       "snapshot_state",

@@ -4,6 +4,8 @@ import { workflowsMigration } from "./schema/004-workflows.ts";
 import { snapshotsMigration } from "./schema/005-snapshots.ts";
 import { observabilityMigration } from "./schema/006-observability.ts";
 import { snapshotBatchesMigration } from "./schema/007-snapshot-batches.ts";
+import { readOnlyCoverageMigration } from "./schema/008-read-only-coverage.ts";
+import { workflowClaimsMigration } from "./schema/009-workflow-claims.ts";
 
 export interface Migration {
   /** 1, 2, 3, ... in order, never reused or renumbered once released. */
@@ -76,6 +78,8 @@ export const MIGRATIONS: readonly Migration[] = [
   snapshotsMigration,
   observabilityMigration,
   snapshotBatchesMigration,
+  readOnlyCoverageMigration,
+  workflowClaimsMigration,
 ];
 
 export interface MigrationResult {

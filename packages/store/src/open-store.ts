@@ -1,6 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { KeyRedactor, PolicyRepository, ProfileRepository } from "@cachify/core";
+import type {
+  KeyRedactor,
+  LockCoverageStore,
+  PolicyRepository,
+  ProfileRepository,
+} from "@cachify/core";
 import { CachifyError } from "@cachify/core";
 import Database from "better-sqlite3";
 import { SqliteAlertRepository } from "./alert-repository.ts";
@@ -46,7 +51,8 @@ export interface Store {
   readonly schemaVersion: number;
   readonly profiles: ProfileRepository;
   readonly history: StoreHistoryRepository;
-  readonly policies: PolicyRepository;
+  /** Forced read-only policies, and what each lock holds on to (profile ids, addresses). */
+  readonly policies: PolicyRepository & LockCoverageStore;
   /** Observability: metric rollups, alert rules and notifications, settings, timeline reads. */
   readonly metrics: SqliteMetricRepository;
   readonly alerts: SqliteAlertRepository;
@@ -140,9 +146,9 @@ export function openStore(dataDir: string): Store {
       cipher.deriveKey(KEY_REDACTION_PURPOSE),
       () => snapshotSettings.get().sensitive,
     ),
-    plans: new SqlitePlanRepository(db),
+    plans: new SqlitePlanRepository(db, cipher),
     executions: new SqliteExecutionRepository(db),
-    savedTemplates: new SqliteSavedTemplateRepository(db),
+    savedTemplates: new SqliteSavedTemplateRepository(db, cipher),
     ...(recovered ? { recovered } : {}),
     diagnostics() {
       const get = (pragma: string) => db.pragma(pragma, { simple: true });

@@ -1,4 +1,4 @@
-import { CachifyError } from "@cachify/core";
+import { CachifyError, RETRY_DISABLED } from "@cachify/core";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { openStore, type Store } from "./open-store.ts";
@@ -131,6 +131,44 @@ describe("ProfileRepository", () => {
         /A profile named twin already exists/,
       );
       expect(store.profiles.list()).toStrictEqual(before);
+    });
+  });
+
+  it("leaves the default retry policy out of a row (half of it) and reads it back", () => {
+    withStore((store) => {
+      const plain = { ...plainProfile("d1", "defaults"), retry: { ...RETRY_DISABLED } };
+      store.profiles.save(plain);
+      expect(rawRow(store, "d1")?.data).not.toContain("retry");
+      expect(store.profiles.get("d1")).toStrictEqual(plain);
+      // Any other policy is kept as it is.
+      const tuned = {
+        ...plain,
+        id: "d2",
+        name: "tuned",
+        retry: { ...RETRY_DISABLED, maxAttempts: 3 },
+      };
+      store.profiles.save(tuned);
+      expect(JSON.parse(rawRow(store, "d2")!.data).retry).toEqual(tuned.retry);
+      expect(store.profiles.get("d2")).toStrictEqual(tuned);
+    });
+  });
+
+  it("saveMany writes an import of thousands in batches, naming a conflict deep inside one", () => {
+    withStore((store) => {
+      const many = Array.from({ length: 1203 }, (_, i) => plainProfile(`m${i}`, `svc-${i}`));
+      store.profiles.saveMany(many);
+      expect(store.profiles.list()).toHaveLength(1203);
+      expect(store.profiles.get("m1202")).toStrictEqual(many[1202]);
+      expect(store.profiles.takenNames(["nope", "svc-7", "svc-3", "svc-7"])).toEqual([
+        "svc-7",
+        "svc-3",
+      ]);
+      const again = Array.from({ length: 600 }, (_, i) => plainProfile(`x${i}`, `new-${i}`));
+      again[321] = plainProfile("x321", "svc-5");
+      expect(thrown(() => store.profiles.saveMany(again)).message).toMatch(
+        /A profile named svc-5 already exists/,
+      );
+      expect(store.profiles.list()).toHaveLength(1203);
     });
   });
 

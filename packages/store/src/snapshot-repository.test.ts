@@ -5,8 +5,8 @@ import type { SnapshotBatch } from "@cachify/core";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { LOCAL_KEY_FILE, LocalCipher } from "./local-cipher.ts";
+import { MIGRATIONS, runMigrations } from "./migrations.ts";
 import { openStore } from "./open-store.ts";
-import { snapshotsMigration } from "./schema/005-snapshots.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -110,13 +110,13 @@ describe("snapshot repository", () => {
   it("carries schema-5 snapshots (one sealed payload per key) over to batches", () => {
     const dir = mkdtempSync(join(tmpdir(), "cachify-snap-"));
     dirs.push(dir);
-    // A data folder as version 6 of the schema left it, with one snapshot in the old table.
+    // A data folder as version 6 of the schema left it, with one snapshot in the old table
+    // (built by the first six steps, whatever steps come after 7).
     openStore(dir).close();
+    rmSync(join(dir, "cachify.db"));
     const sealed = new LocalCipher(dir).seal(new TextEncoder().encode("old-secret"));
     const db = new Database(join(dir, "cachify.db"));
-    db.exec(`DROP TABLE snapshot_state; DROP TABLE snapshot_batches;
-      DELETE FROM schema_migrations WHERE version >= 7;`);
-    snapshotsMigration.up(db);
+    runMigrations(db, MIGRATIONS.slice(0, 6));
     db.prepare(`INSERT INTO snapshots (snapshot_id, operation_id, profile_id, key, existed,
       captured_at, absolute_expiry_ms, size_bytes, operation, type, payload)
       VALUES ('snap_old', 'ev_9', 'p1', ?, 1, 5, NULL, 10, 'delete', 'string', ?)`).run(

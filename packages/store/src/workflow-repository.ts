@@ -13,6 +13,7 @@ import {
   type WorkflowExecutionRecord,
 } from "@cachify/core";
 import type Database from "better-sqlite3";
+import { type LocalCipher, openText, sealText } from "./local-cipher.ts";
 import { CHUNK_ITEMS, decodeChunk, encodeChunk } from "./plan-codec.ts";
 
 const MAX_LIMIT = 1000;
@@ -25,52 +26,100 @@ function limitOf(limit: number | undefined, fallback: number): number {
   return Math.min(limit, MAX_LIMIT);
 }
 
-/** Plans and their keys. Keys are stored in chunks of CHUNK_ITEMS, written as the scan streams. */
+type ChunkRow = { planId: string; chunk: number; count: number; items: Uint8Array; sealed: number };
+type PlanRow = { data: string; applied_by: string | null };
+
+/**
+ * Plans and their keys. Keys are stored in chunks of CHUNK_ITEMS, written as the scan streams.
+ * Plan records (their params may hold inline warm-up entries) and chunks holding values are
+ * sealed like snapshot payloads (AES-256-GCM, the data folder's key): no value sits in the
+ * database or its WAL in clear.
+ */
 export class SqlitePlanRepository implements PlanRepository {
   readonly #db: Database.Database;
+  readonly #cipher: LocalCipher;
   readonly #insert: Database.Statement;
   readonly #update: Database.Statement;
-  readonly #get: Database.Statement<[string], { data: string }>;
-  readonly #chunks: Database.Statement<[string, number, number], { chunk: number; items: Buffer }>;
+  readonly #get: Database.Statement<[string], PlanRow>;
+  readonly #chunks: Database.Statement<
+    [string, number, number],
+    { chunk: number; items: Buffer; sealed: number }
+  >;
   readonly #insertChunk: Database.Statement;
-  readonly #insertChunks: (
-    rows: { planId: string; chunk: number; count: number; items: Uint8Array }[],
-  ) => void;
+  readonly #insertChunks: (rows: ChunkRow[]) => void;
+  readonly #claim: Database.Statement<[string, string]>;
+  readonly #release: Database.Statement<[string, string]>;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, cipher: LocalCipher) {
     this.#db = db;
+    this.#cipher = cipher;
     this.#insert = db.prepare(
       "INSERT INTO workflow_plans (plan_id, profile_id, builtin, status, created_at, data) VALUES (@planId, @profileId, @builtin, @status, @createdAt, @data)",
     );
     this.#update = db.prepare(
       "UPDATE workflow_plans SET status = @status, data = @data WHERE plan_id = @planId",
     );
-    this.#get = db.prepare("SELECT data FROM workflow_plans WHERE plan_id = ?");
+    this.#get = db.prepare("SELECT data, applied_by FROM workflow_plans WHERE plan_id = ?");
     this.#chunks = db.prepare(
-      "SELECT chunk, items FROM workflow_plan_chunks WHERE plan_id = ? AND chunk BETWEEN ? AND ? ORDER BY chunk",
+      "SELECT chunk, items, sealed FROM workflow_plan_chunks WHERE plan_id = ? AND chunk BETWEEN ? AND ? ORDER BY chunk",
     );
     this.#insertChunk = db.prepare(
-      "INSERT OR REPLACE INTO workflow_plan_chunks (plan_id, chunk, count, items) VALUES (@planId, @chunk, @count, @items)",
+      "INSERT OR REPLACE INTO workflow_plan_chunks (plan_id, chunk, count, items, sealed) VALUES (@planId, @chunk, @count, @items, @sealed)",
     );
-    const many = db.transaction(
-      (rows: { planId: string; chunk: number; count: number; items: Uint8Array }[]) => {
-        for (const r of rows) this.#insertChunk.run(r);
-      },
-    );
+    const many = db.transaction((rows: ChunkRow[]) => {
+      for (const r of rows) this.#insertChunk.run(r);
+    });
     this.#insertChunks = (rows) => many.immediate(rows);
+    // One conditional UPDATE: SQLite serialises writers, so of any number of claims (in this
+    // process or another on the same file) exactly one changes the row.
+    this.#claim = db.prepare(
+      "UPDATE workflow_plans SET applied_by = ? WHERE plan_id = ? AND applied_by IS NULL",
+    );
+    this.#release = db.prepare(
+      "UPDATE workflow_plans SET applied_by = NULL WHERE plan_id = ? AND applied_by = ?",
+    );
   }
 
   create(plan: PlanRecord): void {
-    this.#insert.run(row(plan));
+    this.#insert.run(this.#row(plan));
   }
 
   save(plan: PlanRecord): void {
-    this.#update.run(row(plan));
+    this.#update.run(this.#row(plan));
   }
 
   get(planId: string): PlanRecord | undefined {
     const r = this.#get.get(planId);
-    return r ? (JSON.parse(r.data) as PlanRecord) : undefined;
+    return r ? this.#record(r) : undefined;
+  }
+
+  claim(planId: string, executionId: string): { claimed: true } | { claimed: false; by: string } {
+    if (this.#claim.run(executionId, planId).changes === 1) return { claimed: true };
+    const r = this.#get.get(planId);
+    if (!r) throw new CachifyError("not-found", `No plan ${planId}: make a dry-run first.`);
+    return { claimed: false, by: r.applied_by ?? "" };
+  }
+
+  release(planId: string, executionId: string): void {
+    this.#release.run(planId, executionId);
+  }
+
+  #row(plan: PlanRecord) {
+    return {
+      planId: plan.planId,
+      profileId: plan.profileId,
+      builtin: plan.template.builtin,
+      status: plan.status,
+      createdAt: plan.createdAt,
+      data: sealText(this.#cipher, JSON.stringify(plan)),
+    };
+  }
+
+  /** The stored record; the claim column, not the JSON, says which execution ran it. */
+  #record(r: PlanRow): PlanRecord {
+    const plan = JSON.parse(openText(this.#cipher, r.data)) as PlanRecord;
+    if (r.applied_by) plan.executionId = r.applied_by;
+    return plan;
   }
 
   list(query: { profileId?: string; limit?: number }): PlanRecord[] {
@@ -79,29 +128,36 @@ export class SqlitePlanRepository implements PlanRepository {
       query.profileId
         ? this.#db
             .prepare(
-              "SELECT data FROM workflow_plans WHERE profile_id = ? ORDER BY created_at DESC, plan_id DESC LIMIT ?",
+              "SELECT data, applied_by FROM workflow_plans WHERE profile_id = ? ORDER BY created_at DESC, plan_id DESC LIMIT ?",
             )
             .all(query.profileId, limit)
         : this.#db
             .prepare(
-              "SELECT data FROM workflow_plans ORDER BY created_at DESC, plan_id DESC LIMIT ?",
+              "SELECT data, applied_by FROM workflow_plans ORDER BY created_at DESC, plan_id DESC LIMIT ?",
             )
             .all(limit)
-    ) as { data: string }[];
-    return rows.map((r) => JSON.parse(r.data) as PlanRecord);
+    ) as PlanRow[];
+    return rows.map((r) => this.#record(r));
   }
 
   writer(planId: string): PlanItemWriter {
     let pending: PlanItem[] = [];
     let chunk = 0;
     let written = 0;
-    type Row = { planId: string; chunk: number; count: number; items: Uint8Array };
-    const rowOf = (part: readonly PlanItem[]): Row => ({
-      planId,
-      chunk: chunk++,
-      count: part.length,
-      items: encodeChunk(part),
-    });
+    type Row = ChunkRow;
+    const cipher = this.#cipher;
+    const rowOf = (part: readonly PlanItem[]): Row => {
+      const items = encodeChunk(part);
+      // Warm-up values are sealed; keys alone (deletes, TTL changes) stay as they are.
+      const sealed = part.some((i) => i.value !== undefined);
+      return {
+        planId,
+        chunk: chunk++,
+        count: part.length,
+        items: sealed ? cipher.seal(items) : items,
+        sealed: sealed ? 1 : 0,
+      };
+    };
     const insert = (rows: Row[]) => {
       if (rows.length === 0) return;
       this.#insertChunks(rows);
@@ -151,7 +207,7 @@ export class SqlitePlanRepository implements PlanRepository {
     const last = Math.floor((offset + limit - 1) / CHUNK_ITEMS);
     const out: PlanItem[] = [];
     for (const r of this.#chunks.all(planId, first, last)) {
-      const items = decodeChunk(r.items);
+      const items = decodeChunk(r.sealed ? this.#cipher.open(r.items) : r.items);
       const base = r.chunk * CHUNK_ITEMS;
       const from = Math.max(0, offset - base);
       const to = Math.min(items.length, offset + limit - base);
@@ -172,17 +228,6 @@ export class SqlitePlanRepository implements PlanRepository {
     for (const id of plans) total += del.run(id).changes;
     return total;
   }
-}
-
-function row(plan: PlanRecord) {
-  return {
-    planId: plan.planId,
-    profileId: plan.profileId,
-    builtin: plan.template.builtin,
-    status: plan.status,
-    createdAt: plan.createdAt,
-    data: JSON.stringify(plan),
-  };
 }
 
 /** Executions (one row each, the record as JSON) and every attempt of their batches. */
@@ -296,12 +341,21 @@ export class SqliteExecutionRepository implements ExecutionRepository {
   }
 }
 
-/** Saved templates: named presets of a built-in; each save of an existing one is a new version. */
+/**
+ * Saved templates: named presets of a built-in; each save of an existing one is a new version.
+ * Their params may preset warm-up entries (values): the record is stored sealed.
+ */
 export class SqliteSavedTemplateRepository implements SavedTemplateRepository {
   readonly #db: Database.Database;
+  readonly #cipher: LocalCipher;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, cipher: LocalCipher) {
     this.#db = db;
+    this.#cipher = cipher;
+  }
+
+  #parse(data: string): SavedTemplate {
+    return JSON.parse(openText(this.#cipher, data)) as SavedTemplate;
   }
 
   list(): SavedTemplate[] {
@@ -309,14 +363,14 @@ export class SqliteSavedTemplateRepository implements SavedTemplateRepository {
       this.#db.prepare("SELECT data FROM workflow_templates ORDER BY name").all() as {
         data: string;
       }[]
-    ).map((r) => JSON.parse(r.data) as SavedTemplate);
+    ).map((r) => this.#parse(r.data));
   }
 
   get(idOrName: string): SavedTemplate | undefined {
     const r = this.#db
       .prepare("SELECT data FROM workflow_templates WHERE id = ? OR name = ?")
       .get(idOrName, idOrName) as { data: string } | undefined;
-    return r ? (JSON.parse(r.data) as SavedTemplate) : undefined;
+    return r ? this.#parse(r.data) : undefined;
   }
 
   save(t: SavedTemplate): void {
@@ -342,7 +396,7 @@ export class SqliteSavedTemplateRepository implements SavedTemplateRepository {
         name: t.name,
         builtin: t.builtin,
         version: t.version,
-        data: JSON.stringify(t),
+        data: sealText(this.#cipher, JSON.stringify(t)),
         createdAt: t.createdAt,
         updatedAt: t.updatedAt,
       });

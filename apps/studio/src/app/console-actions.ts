@@ -6,7 +6,7 @@ import {
   type Origin,
 } from "@cachify/core";
 import type { App } from "./open-app.ts";
-import { replyToJson, replyToText } from "./resp-format.ts";
+import { consoleText, replyToJson } from "./resp-format.ts";
 
 /** Splits a console line like redis-cli does: spaces separate, quotes group, \xHH escapes. */
 export function splitCommandLine(line: string): Uint8Array[] {
@@ -69,5 +69,6 @@ export async function runConsoleCommand(
     { kind: "raw", args },
     { origin, ...(confirmation ? { confirmation } : {}) },
   );
-  return { reply: replyToJson(reply), text: replyToText(reply) };
+  const words = args.slice(0, 2).map((a) => new TextDecoder().decode(a));
+  return { reply: replyToJson(reply), text: consoleText(reply, words) };
 }

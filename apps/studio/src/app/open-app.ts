@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { OperationGate, type OperationSample, ProviderPool } from "@cachify/core";
 import { openStore, type Store } from "@cachify/store";
+import { ChangeGuard } from "./change-guard.ts";
 import { FeatureService } from "./feature-service.ts";
 import { HistoryFeed } from "./history-feed.ts";
 import { ManagedPolicySource } from "./managed-policy.ts";
@@ -51,9 +52,7 @@ export function openApp(options: AppOptions): App {
       process.env.CACHIFY_MANAGED_POLICY ??
       join(options.dataDir, "managed-policy.json"),
   );
-  const policies = new CombinedPolicies(store.policies, managedPolicy, (id) =>
-    store.profiles.get(id),
-  );
+  const policies = new CombinedPolicies(store.policies, managedPolicy, store.profiles);
   const history = new HistoryFeed(store.history);
   const pool = new ProviderPool(createProvider);
   const observers: ((s: OperationSample) => void)[] = [];
@@ -79,7 +78,13 @@ export function openApp(options: AppOptions): App {
     // Sensitive key patterns: their names are recorded as prefix + keyed hash (safety.md).
     redactor: store.keyRedactor,
   });
-  const profiles = new ProfileService(store.profiles, policies, pool);
+  // Profile and policy changes: the gate's challenges and guardrail levels, audited in history.
+  const changes = new ChangeGuard({
+    challenges: gate.challenges,
+    levels: () => store.guardrails.get(),
+    history,
+  });
+  const profiles = new ProfileService(store.profiles, policies, pool, changes);
   const observability = new ObservabilityService({
     store,
     profiles,

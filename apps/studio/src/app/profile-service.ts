@@ -3,23 +3,29 @@ import {
   buildProfile,
   CachifyError,
   type ConnectionProfile,
+  DETAILED_ERRORS,
   exportProfiles,
+  forcedReason,
   IMPORT_FORMAT_LABEL,
   type ImportFormat,
+  LISTED_ERRORS,
+  loweredProtection,
   newId,
   type OperationGate,
   type Origin,
-  type PolicyRepository,
   type ProfileInput,
   type ProfileRepository,
   type ProfileView,
   type ProviderPool,
   parseConnectionsFile,
+  profileChanges,
   profileView,
-  type ReadOnlyPolicySource,
   readOnlyState,
+  removalIsGuarded,
 } from "@cachify/core";
 import { checkTlsFiles } from "@cachify/redis";
+import type { ChangeContext, ChangeGuard } from "./change-guard.ts";
+import type { CombinedPolicies } from "./policies.ts";
 
 export interface ConnectionTestResult {
   ok: true;
@@ -39,12 +45,17 @@ export interface ImportResult {
 /** The id prefix of a profile that exists only for one connection test (never stored). */
 export const UNSAVED_ID_PREFIX = "unsaved";
 
-/** Profiles as the CLI and the API use them: by name or id, validated, shown without secrets. */
+/**
+ * Profiles as the CLI and the API use them: by name or id, validated, shown without secrets.
+ * Changes that lower a profile's protection are guarded and every change is audited (`guard`);
+ * forced read-only locks follow each saved or removed profile (CombinedPolicies.follow).
+ */
 export class ProfileService {
   constructor(
     private readonly repo: ProfileRepository,
-    private readonly policies: PolicyRepository & ReadOnlyPolicySource,
+    private readonly policies: CombinedPolicies,
     private readonly pool: ProviderPool,
+    readonly guard: ChangeGuard,
   ) {}
 
   list(): ConnectionProfile[] {
@@ -72,6 +83,15 @@ export class ProfileService {
     );
   }
 
+  /** The views of many profiles, their locks read in one query (an import's answer). */
+  views(ps: ConnectionProfile[]): ProfileView[] {
+    const forced = this.policies.forcedReadOnlyForAll(ps);
+    return ps.map((p, i) => {
+      const f = forced[i];
+      return profileView(p, f ? { reason: forcedReason(f) } : undefined);
+    });
+  }
+
   create(input: ProfileInput): ConnectionProfile {
     const p = buildProfile(input);
     checkTlsFiles(p);
@@ -81,23 +101,60 @@ export class ProfileService {
         `A profile named "${p.name}" already exists: choose another name or remove it first.`,
       );
     }
+    // Locks first: a profile at a locked address is never saved unlocked, even for a moment.
+    this.policies.follow([{ after: p }]);
     this.repo.save(p);
     return p;
   }
 
-  update(ref: string, input: ProfileInput): ConnectionProfile {
+  /**
+   * Changes a profile. Lowering its environment, turning read-only off or pointing a prod profile
+   * elsewhere asks the confirmation of its current environment (`ctx.confirmation`); the locks
+   * on it follow it whatever changes.
+   */
+  update(ref: string, input: ProfileInput, ctx: ChangeContext): ConnectionProfile {
     const current = this.resolve(ref);
     const next = buildProfile(input, current);
     checkTlsFiles(next);
-    this.repo.save(next);
-    void this.pool.drop(current.id);
-    return next;
+    const changes = profileChanges(current, next);
+    return this.guard.run(
+      {
+        kind: "profile-update",
+        profile: current,
+        lowered: loweredProtection(current, next),
+        summary: changes.length > 0 ? `changed ${changes.join(", ")}` : "saved unchanged",
+        subject: { from: profileView(current), to: profileView(next) },
+      },
+      ctx,
+      () => {
+        this.policies.follow([{ before: current, after: next }]);
+        this.repo.save(next);
+        void this.pool.drop(current.id);
+        return next;
+      },
+    );
   }
 
-  async remove(ref: string): Promise<ConnectionProfile> {
+  /**
+   * Removes a profile (a prod one only with the typed name). Its locks keep its id and address,
+   * so a profile added again at that address is locked as it was.
+   */
+  async remove(ref: string, ctx: ChangeContext): Promise<ConnectionProfile> {
     const p = this.resolve(ref);
-    this.repo.remove(p.id);
-    this.policies.clear(p.id);
+    this.guard.run(
+      {
+        kind: "profile-remove",
+        profile: p,
+        lowered: removalIsGuarded(p) ? ["removal"] : [],
+        summary: `removed ${p.environment} profile "${p.name}"`,
+        subject: { profile: profileView(p) },
+      },
+      ctx,
+      () => {
+        this.policies.follow([{ before: p, after: p }]);
+        this.repo.remove(p.id);
+      },
+    );
     await this.pool.drop(p.id);
     return p;
   }
@@ -122,20 +179,27 @@ export class ProfileService {
     );
     const { profiles } = parsed;
     for (const p of profiles) {
+      if (!p.tls) continue;
       try {
         checkTlsFiles(p);
       } catch (e) {
         throw badInput(`Profile "${p.name}": ${(e as Error).message} Nothing was imported.`);
       }
     }
-    const taken = profiles.filter((p) => this.repo.getByName(p.name)).map((p) => p.name);
+    // One query for every name (a lookup per entry made big files slow).
+    const taken = this.repo.takenNames(profiles.map((p) => p.name));
     if (taken.length > 0) {
+      const shown = taken.slice(0, LISTED_ERRORS).join(", ");
+      const more = taken.length - LISTED_ERRORS;
       throw badInput(
-        `Profile name(s) already exist: ${taken.join(", ")}. Rename them in the file or remove the existing ones. Nothing was imported.`,
-        { taken },
+        `Profile name(s) already exist: ${shown}${more > 0 ? ` and ${more} more` : ""}. Rename them in the file or remove the existing ones. Nothing was imported.`,
+        { taken: taken.slice(0, DETAILED_ERRORS) },
       );
     }
-    if (!options.dryRun) this.repo.saveMany(profiles);
+    if (!options.dryRun) {
+      this.policies.follow(profiles.map((after) => ({ after })));
+      this.repo.saveMany(profiles);
+    }
     return {
       format: parsed.format,
       formatLabel: IMPORT_FORMAT_LABEL[parsed.format],

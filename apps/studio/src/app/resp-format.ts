@@ -28,6 +28,38 @@ export function replyToJson(r: RespValue): JsonReply {
   }
 }
 
+/**
+ * Commands whose one bulk-string reply is a report of lines (INFO, CLIENT LIST, LATENCY DOCTOR):
+ * redis-cli prints these as text, not as one quoted string full of \r\n. Keyed "name" or
+ * "name sub", lower case.
+ */
+const REPORTS = new Set([
+  "info",
+  "lolwut",
+  "client list",
+  "client info",
+  "cluster nodes",
+  "cluster info",
+  "memory doctor",
+  "memory malloc-stats",
+  "latency doctor",
+  "latency graph",
+  "latency histogram",
+  "debug htstats",
+  "debug htstats-key",
+]);
+
+/** The reply as redis-cli prints it for the command `args` (reports as plain text). */
+export function consoleText(r: RespValue, args: string[]): string {
+  const name = (args[0] ?? "").toLowerCase();
+  const sub = `${name} ${(args[1] ?? "").toLowerCase()}`;
+  if (r.type === "bulk" && (REPORTS.has(name) || REPORTS.has(sub))) {
+    const text = bytesAsUtf8(r.value);
+    if (text !== undefined) return text.replace(/\r\n/g, "\n").replace(/\n$/, "");
+  }
+  return replyToText(r);
+}
+
 /** redis-cli's way of printing a reply, binary bytes escaped. */
 export function replyToText(r: RespValue, indent = ""): string {
   switch (r.type) {

@@ -1,4 +1,5 @@
 import {
+  CachifyError,
   type Capabilities,
   type ConnectionProfile,
   conditionFor,
@@ -14,7 +15,8 @@ import {
   targetTtlSeconds,
   type WorkflowSpec,
 } from "@cachify/core";
-import { checkKey } from "@cachify/memcached";
+import { isValidKey, MAX_KEY_BYTES } from "@cachify/memcached";
+import type { AccessReport } from "./workflow-access.ts";
 import { readWarmupEntries } from "./workflow-files.ts";
 
 /** SCAN COUNT hint while planning: large pages, few round trips (engine-facts: 10k ≈ 0.85 s/1M). */
@@ -40,6 +42,8 @@ export interface BuildInput {
   onProgress(p: PlanProgress): void;
   /** Keys whose values will not be snapshotted (sensitive patterns): counted for the coverage. */
   sensitive?: (key: Uint8Array) => boolean;
+  /** Checks the apply's permissions on the first planned key (started as soon as it is known). */
+  checkAccess?: (sample: Uint8Array) => Promise<AccessReport | undefined>;
 }
 
 export interface BuildResult {
@@ -52,6 +56,7 @@ export interface BuildResult {
   sensitive: number;
   nodes: string[];
   bestEffort?: string;
+  access?: AccessReport;
 }
 
 /**
@@ -71,6 +76,9 @@ export class PlanBuilder {
   private readonly nodeIndex = new Map<string, number>();
   private readonly nodes: string[] = [];
   private bestEffort: string | undefined;
+  private access: Promise<AccessReport | undefined> | undefined;
+  /** Set once the access check finds the apply's commands refused: the listing stops. */
+  private refusal: Error | undefined;
 
   constructor(
     private readonly gate: OperationGate,
@@ -89,6 +97,8 @@ export class PlanBuilder {
       await Promise.all(shards.map((s) => this.scanShard(s, spec)));
     }
     this.input.writer.flush();
+    const access = await this.access;
+    if (access?.refusal) throw access.refusal;
     return {
       matched: this.matched,
       scanned: this.scanned,
@@ -98,11 +108,12 @@ export class PlanBuilder {
       sensitive: this.sensitive,
       nodes: this.nodes,
       ...(this.bestEffort ? { bestEffort: this.bestEffort } : {}),
+      ...(access ? { access } : {}),
     };
   }
 
   private get stopped(): boolean {
-    return this.input.signal.aborted || this.limitReached;
+    return this.input.signal.aborted || this.limitReached || this.refusal !== undefined;
   }
 
   private limit(): number | undefined {
@@ -243,6 +254,12 @@ export class PlanBuilder {
     if (take.length === 0) return;
     const sensitive = this.input.sensitive;
     if (sensitive) for (const i of take) if (sensitive(i.key)) this.sensitive++;
+    if (!this.access && this.input.checkAccess) {
+      this.access = this.input.checkAccess(take[0]!.key).then((r) => {
+        if (r?.refusal) this.refusal = r.refusal;
+        return r;
+      });
+    }
     this.input.writer.append(take);
     this.matched += take.length;
   }
@@ -255,19 +272,12 @@ export class PlanBuilder {
     await readWarmupEntries(
       spec.params,
       async (entries) => {
+        if (this.refusal) throw this.refusal;
         const fresh: PlanItem[] = [];
         for (const e of entries) {
           position++;
           this.scanned++;
-          if (memcached) {
-            try {
-              checkKey(e.key);
-            } catch (err) {
-              throw Object.assign(err as Error, {
-                message: `Entry ${position}: ${(err as Error).message}`,
-              });
-            }
-          }
+          if (memcached && !isValidKey(e.key)) throw memcachedKeyError(e.key, position);
           if (!this.seen.add(e.key)) {
             this.duplicates++;
             continue;
@@ -303,4 +313,16 @@ export class PlanBuilder {
       (n) => this.seen.reserve(Math.ceil(n * 1.05)),
     );
   }
+}
+
+/** Why a warm-up key cannot go to Memcached, naming the entry, not quoting the key (file content). */
+function memcachedKeyError(key: Uint8Array, position: number): CachifyError {
+  const bad = key.findIndex((b) => b <= 0x20 || b === 0x7f);
+  const why =
+    key.length === 0
+      ? "its key is empty"
+      : key.length > MAX_KEY_BYTES
+        ? `its key is ${key.length} bytes long; memcached keys are at most ${MAX_KEY_BYTES} bytes (applications often hash long keys)`
+        : `its key holds ${key[bad] === 0x20 ? "a space" : "a control character"} at byte ${bad + 1}; memcached keys cannot (use ":" or "_" instead)`;
+  return new CachifyError("bad-input", `Entry ${position}: ${why}.`);
 }

@@ -11,6 +11,7 @@ import {
   estimateDurationMs,
   flattenPolicyInput,
   isBuiltinId,
+  isUploadedNote,
   type KeyRedactor,
   newId,
   notFound,
@@ -23,6 +24,7 @@ import {
   type PlanRepository,
   type PolicyInput,
   paramsDiff,
+  planParams,
   previewRow,
   type ReadOnlyPolicySource,
   resolvePolicy,
@@ -37,6 +39,7 @@ import {
   type WorkflowRollbackPort,
   type WorkflowSpec,
 } from "@cachify/core";
+import { checkAccess } from "./workflow-access.ts";
 import { ExecutionJob } from "./workflow-executor.ts";
 import { PlanBuilder } from "./workflow-planner.ts";
 
@@ -45,6 +48,10 @@ export const MAX_PAGE_SIZE = 1000;
 export const PLAN_MAX_AGE_MS = 60 * 60_000;
 /** Stored plan keys are dropped after this long (the plan's record stays in history). */
 export const PLAN_ITEMS_RETENTION_MS = 7 * 86_400_000;
+
+/** Files are read where their user chose them: the CLI's own user. Over HTTP, contents only. */
+const PATH_REFUSED =
+  "Param file names a path on the studio's machine, which the studio reads only for its command line: upload the file's contents instead (param content; the web form does this with the file you pick), or run it with cachify workflow plan warmup-set --param file=PATH.";
 
 /** What the studio pushes over its WebSocket as `{type: "workflow", ...}`. */
 export type WorkflowEvent =
@@ -183,6 +190,8 @@ export class WorkflowService {
     description?: string;
     /** Replace the params instead of merging them over the saved ones. */
     replace?: boolean;
+    /** Who saves it: only the CLI may preset a file path (it is its own user's). */
+    origin?: Origin;
   }): SavedTemplate {
     const name = input.name.trim();
     if (name === "") throw badInput("A saved template needs a name.");
@@ -204,6 +213,14 @@ export class WorkflowService {
     const merged = input.replace
       ? { ...(input.params ?? {}) }
       : mergeParams(builtin, existing?.params ?? {}, input.params ?? {});
+    if (merged.content !== undefined) {
+      throw badInput(
+        "A saved template keeps no uploaded file (param content): give the file at each run, or preset inline entries (param entries).",
+      );
+    }
+    if (merged.file !== undefined && input.origin !== undefined && input.origin !== "cli") {
+      throw badInput(PATH_REFUSED);
+    }
     const params = partialParams(builtin, merged);
     const policy = { ...(existing?.policy ?? {}), ...flattenPolicyInput(input.policy ?? {}) };
     // The policy must make sense on its own (values checked against a neutral base).
@@ -272,6 +289,10 @@ export class WorkflowService {
       req.params ?? {},
       req.policy,
     );
+    if (spec.builtin === "warmup-set" && spec.params.file !== undefined && req.origin !== "cli") {
+      throw badInput(PATH_REFUSED);
+    }
+    if (isUploadedNote(req.params?.content)) throw uploadGone(req.params!.content as string);
     const policy = resolvePolicy(defaultPolicy(profile), policyInput);
     const caps = this.d.pool.get(profile).capabilities();
     const { notes } = engineFit(spec, caps);
@@ -291,7 +312,8 @@ export class WorkflowService {
     const plan: PlanRecord = {
       planId: newId("plan"),
       template,
-      params: specParams(spec),
+      // Uploaded content is kept as its size: the entries themselves go to the sealed chunks.
+      params: planParams(spec),
       policy,
       profileId: profile.id,
       profileName: profile.name,
@@ -334,6 +356,15 @@ export class WorkflowService {
       caps,
       writer,
       ...(sensitive ? { sensitive: sensitive.matches } : {}),
+      checkAccess: (sample) =>
+        checkAccess({
+          gate: this.d.gate,
+          profile,
+          spec,
+          sample,
+          ctx: { origin: req.origin },
+          snapshots,
+        }),
       // Cancelling a dry-run stops it between pages; a page in flight is let finish (aborting it
       // would drop the connection under the other operations in flight).
       ctx: { origin: req.origin },
@@ -366,7 +397,17 @@ export class WorkflowService {
             reason: `${r.sensitive.toLocaleString("en-US")} of ${r.matched.toLocaleString("en-US")} keys match sensitive key patterns (${sensitive.patterns.join(", ")}): their values are not snapshotted, so a rollback cannot put them back. Opt in per pattern under Settings → Snapshots.`,
           };
         }
-        plan.estimatedDurationMs = estimateDurationMs(r.matched, profile.engine, policy, snapshots);
+        // What the user's permissions allow: the preview says what the apply will really do.
+        if (r.access) plan.notes.push(r.access.note);
+        if (r.access?.noRollback) plan.rollback = { coverage: "none", reason: r.access.noRollback };
+        if (r.access?.skipSnapshots) plan.snapshots = false;
+        const snapshotted = snapshots && plan.snapshots !== false;
+        plan.estimatedDurationMs = estimateDurationMs(
+          r.matched,
+          profile.engine,
+          policy,
+          snapshotted,
+        );
         plan.finishedAt = Date.now();
         return this.finishPlan(plan, wake);
       },
@@ -507,12 +548,7 @@ export class WorkflowService {
         `Plan ${planId} ${plan.status === "failed" ? `failed (${plan.error?.message ?? "unknown error"})` : "was cancelled"}: make a fresh dry-run.`,
       );
     }
-    if (plan.executionId) {
-      throw new CachifyError(
-        "conflict",
-        `Plan ${planId} already ran as execution ${plan.executionId}: rerun it (cachify history rerun ${plan.executionId}) for a fresh dry-run.`,
-      );
-    }
+    if (plan.executionId) throw alreadyApplied(planId, plan.executionId);
     const maxAge = this.d.planMaxAgeMs ?? PLAN_MAX_AGE_MS;
     if (Date.now() - plan.createdAt > maxAge) {
       throw new CachifyError(
@@ -555,17 +591,27 @@ export class WorkflowService {
         ? {
             parentExecutionId: plan.parent.executionId,
             rerunKind: plan.parent.kind,
-            paramsDiff: plan.parent.paramsDiff,
+            paramsDiff: plan.parent.paramsDiff.map(redactChange),
           }
         : {}),
     };
-    this.d.executions.create(record);
+    // The claim, not the check above, decides: two applies of one plan racing (in this process
+    // or another on the same data folder) both passed the check; exactly one claims the plan.
+    const claim = this.d.plans.claim(planId, record.executionId);
+    if (!claim.claimed) throw alreadyApplied(planId, claim.by);
+    try {
+      this.d.executions.create(record);
+    } catch (e) {
+      this.d.plans.release(planId, record.executionId);
+      throw e;
+    }
     plan.executionId = record.executionId;
     this.d.plans.save(plan);
     this.d.gate.executions.approve({
       executionId: record.executionId,
       planId,
       profileId: profile.id,
+      ...(plan.snapshots === false ? { snapshots: false as const } : {}),
     });
     const job = new ExecutionJob({
       gate: this.d.gate,
@@ -658,8 +704,12 @@ export class WorkflowService {
     const plan = this.d.plans.get(ex.planId);
     const params = plan?.params ?? ex.params;
     const builtin = ex.template.builtin;
-    const next = specParams(validateSpec(builtin, mergeParams(builtin, params, edits)));
-    const diff = paramsDiff(specParams(validateSpec(builtin, params)), next);
+    const merged = mergeParams(builtin, params, edits);
+    if (isUploadedNote(merged.content)) throw uploadGone(merged.content as string);
+    const nextSpec = validateSpec(builtin, merged);
+    const next = specParams(nextSpec);
+    // Compared as plans keep them: an uploaded file shows as its size, not its text.
+    const diff = paramsDiff(planParams(validateSpec(builtin, params)), planParams(nextSpec));
     const profile = this.d.resolveProfile(ex.profileId);
     const planned = await this.plan({
       template: builtin,
@@ -715,6 +765,10 @@ export function mergeParams(
 ): Record<string, unknown> {
   const d = templateDescriptor(builtin);
   const out: Record<string, unknown> = { ...base };
+  // A warm-up's entries come from one place: one given in the edits replaces the base's.
+  if (WARMUP_SOURCES.some((k) => edits[k] !== undefined && edits[k] !== "")) {
+    for (const k of WARMUP_SOURCES) delete out[k];
+  }
   for (const [name, value] of Object.entries(edits)) {
     const p = d.params.find((x) => x.name === name || x.aliases?.includes(name));
     if (!p) {
@@ -742,8 +796,31 @@ function partialParams(builtin: string, params: Record<string, unknown>): Record
   return out;
 }
 
+const WARMUP_SOURCES = ["file", "content", "entries"];
+
 /** Inline warm-up values stay out of execution records (history never holds values). */
 function redactParams(params: Record<string, unknown>): Record<string, unknown> {
   if (!Array.isArray(params.entries)) return params;
   return { ...params, entries: `<${params.entries.length} inline entries>` };
+}
+
+/** A rerun's change of inline entries, as an execution record keeps it (no values). */
+function redactChange(c: ParamChange): ParamChange {
+  const shown = (v: unknown) => (Array.isArray(v) ? `<${v.length} inline entries>` : v);
+  return c.param === "entries" ? { ...c, from: shown(c.from), to: shown(c.to) } : c;
+}
+
+/** A plan keeps an upload as its size only: a new dry-run needs the file again. */
+function uploadGone(note: string): CachifyError {
+  return badInput(
+    `The entries were uploaded (${note}) and are not kept: upload the file again (param content) for a new dry-run.`,
+  );
+}
+
+function alreadyApplied(planId: string, executionId: string): CachifyError {
+  return new CachifyError(
+    "conflict",
+    `Plan ${planId} is being applied or was applied by execution ${executionId}: a plan runs once. Make a new dry-run (cachify history rerun ${executionId}) to run it again.`,
+    { details: { planId, executionId } },
+  );
 }

@@ -96,7 +96,9 @@ describe("workflows on standalone Redis: dry-run, review, execute (FR-V2-005)", 
     expect(await redis.exists(`${P}d:h:0`, `${P}d:h:4`)).toBe(0);
     expect(await redis.exists(`${P}d:s:0`, `${P}keep`)).toBe(2);
     // A plan runs once.
-    await expect(wf.apply(plan.planId, { count: 5 }, "test")).rejects.toThrow(/already ran/);
+    await expect(wf.apply(plan.planId, { count: 5 }, "test")).rejects.toThrow(
+      new RegExp(`was applied by execution ${started.executionId}: a plan runs once`),
+    );
     // One audit event per batch, with the execution id and the key count (not one per key).
     const events = t.app.history
       .list({ profileId: profile.id, limit: 50 })
@@ -287,6 +289,8 @@ describe("workflows on standalone Redis: dry-run, review, execute (FR-V2-005)", 
       code: "read-only",
     });
     expect(await redis.exists(`${P}ro:1`)).toBe(1);
+    // A lock covers every profile at its address: lifted, so the next tests' profiles may run.
+    t.app.policies.clear(ro.id);
   });
 
   it("prod: the typed name too, and a stale plan is refused", async () => {
@@ -438,6 +442,6 @@ describe("workflows on Memcached: listing by metadump, capability messages", () 
         params: { entries: [{ key: "has space", value: "v" }] },
         origin: "test",
       }),
-    ).rejects.toThrow(/Entry 1: .*space/);
+    ).rejects.toThrow(/^Entry 1: its key holds a space at byte 4; memcached keys cannot/);
   });
 });

@@ -7,6 +7,10 @@ export interface CliIo {
   readFile(path: string): string;
   writeFile(path: string, text: string): void;
   env: NodeJS.ProcessEnv;
+  /** The first line of standard input (--password-stdin); absent: the process's own stdin. */
+  readStdin?(): Promise<string>;
+  /** Asks for a secret without echo (--password-prompt); absent: the process's terminal, if any. */
+  promptSecret?(question: string): Promise<string>;
 }
 
 /** Prints results as exactly one JSON document (--json) or as text for people. */

@@ -20,6 +20,9 @@ export function statusFor(code: ErrorCode): number {
   return STATUS[code];
 }
 
+/** The largest request body the studio reads (an import, a big value). */
+export const BODY_LIMIT_BYTES = 64 * 1024 * 1024;
+
 /** One error shape for every route: {error: {code, message, retryable, details?}}. */
 export function errorHandler(
   error: FastifyError | Error,
@@ -27,6 +30,15 @@ export function errorHandler(
   reply: FastifyReply,
 ) {
   const fe = error as FastifyError;
+  if (fe.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+    // 413, not the 400 of "bad-input": the request is fine, there is just too much of it.
+    const err = new CachifyError(
+      "bad-input",
+      `The request body is over the studio's limit of ${BODY_LIMIT_BYTES / 1024 / 1024} MiB: send less in one request (split an import into smaller files).`,
+      { details: { limitBytes: BODY_LIMIT_BYTES } },
+    );
+    return reply.status(413).send({ error: err.toJSON() });
+  }
   let err: CachifyError;
   if (fe.validation) {
     err = new CachifyError("bad-input", `Invalid request: ${fe.message}`);

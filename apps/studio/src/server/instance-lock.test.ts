@@ -1,14 +1,20 @@
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import {
+  chmodSync,
+  chownSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -17,7 +23,37 @@ import {
   requireCliBuild,
   type StudioProcess,
 } from "../../../../test/desktop/support.ts";
-import { claimInstance, INSTANCE_FILE } from "./instance-lock.ts";
+import { claimInstance, findRunning, INSTANCE_FILE } from "./instance-lock.ts";
+import { instanceProof } from "./instance-proof.ts";
+
+/**
+ * A process on a port that says yes to everything (`{ok: true}`, as /api/health would), and
+ * answers the proof correctly only if it was given the token: a studio stand-in or an impostor.
+ * It records the Authorization headers it was sent.
+ */
+async function listener(token?: string): Promise<{ port: number; auth: string[]; server: Server }> {
+  const auth: string[] = [];
+  const server = createServer((req, res) => {
+    if (req.headers.authorization) auth.push(req.headers.authorization);
+    const url = new URL(req.url ?? "/", "http://x");
+    const nonce = url.searchParams.get("nonce") ?? "";
+    const proof = token ? instanceProof(token, nonce) : "0".repeat(64);
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ ok: true, proof, url: "http://127.0.0.1:1/" }));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { port: (server.address() as AddressInfo).port, auth, server };
+}
+
+/** A ready studio-instance.json naming this (live) process and `port`. */
+function writeInstance(dir: string, port: number, token: string, mode = 0o600): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const path = join(dir, INSTANCE_FILE);
+  const info = { pid: process.pid, nonce: randomBytes(8).toString("hex"), startedAt: Date.now() };
+  writeFileSync(path, JSON.stringify({ ...info, state: "ready", port, token }), { mode });
+  chmodSync(path, mode);
+  return path;
+}
 
 /** A pid that surely belongs to no process: one that ran and exited. */
 function deadPid(): number {
@@ -101,13 +137,92 @@ describe("instance lock: one studio per data folder", () => {
     const dir = join(root, "live");
     const studio = launchStudio(["--data-dir", dir, "--no-open"], { ...process.env });
     started.push(studio);
-    const { port, url, token } = await studio.ready();
+    const { port, token } = await studio.ready();
     const path = join(dir, INSTANCE_FILE);
     expect(statSync(path).mode & 0o777).toBe(0o600);
+    // The file holds no link: launch codes are one-time, minted per window.
+    expect(readFileSync(path, "utf8")).not.toMatch(/code=|url/);
     const found = await claimInstance(dir, { waitMs: 3000 });
-    expect(found).toEqual({ kind: "running", instance: { pid: studio.pid, port, url, token } });
+    expect(found).toEqual({ kind: "running", instance: { pid: studio.pid, port, token } });
+    expect(await findRunning(dir)).toEqual({ pid: studio.pid, port, token });
     expect(await studio.stop()).toBe(0);
     expect(existsSync(path)).toBe(false);
+  });
+
+  it("believes the file only when its port proves the token; an impostor listener is taken over, never sent the token", async () => {
+    const token = randomBytes(24).toString("base64url");
+    const standIn = await listener(token);
+    const impostor = await listener();
+    try {
+      const good = join(root, "proven");
+      writeInstance(good, standIn.port, token);
+      expect(await claimInstance(good, { waitMs: 3000 })).toEqual({
+        kind: "running",
+        instance: { pid: process.pid, port: standIn.port, token },
+      });
+
+      const faked = join(root, "impostor");
+      const path = writeInstance(faked, impostor.port, token);
+      const claim = await claimInstance(faked, { waitMs: 3000 });
+      expect(claim.kind).toBe("owner");
+      if (claim.kind === "owner") {
+        expect(claim.lock.tookOverFrom).toBe(process.pid);
+        claim.lock.release();
+      }
+      expect(existsSync(path)).toBe(false);
+      expect(impostor.auth.join("\n")).not.toContain(token);
+      await expect(findRunning(faked)).rejects.toMatchObject({ code: "not-found" });
+    } finally {
+      standIn.server.close();
+      impostor.server.close();
+    }
+  });
+
+  it("does not trust the file in a folder others may write or own, or a file not 0600 and yours; says what to fix", async () => {
+    const token = randomBytes(24).toString("base64url");
+    const standIn = await listener(token);
+    const refused = async (dir: string, fix: string) => {
+      const e = await claimInstance(dir, { waitMs: 1000 }).catch((x) => x);
+      expect(e, dir).toMatchObject({ code: "storage", message: expect.stringContaining(fix) });
+      expect(e.message).toMatch(/^Not trusting /);
+      await expect(findRunning(dir)).rejects.toMatchObject({ code: "storage" });
+    };
+    try {
+      const groupWritable = join(root, "group-writable");
+      writeInstance(groupWritable, standIn.port, token);
+      chmodSync(groupWritable, 0o770);
+      await refused(groupWritable, `chmod go-w ${groupWritable}`);
+      chmodSync(groupWritable, 0o703);
+      await refused(groupWritable, `chmod go-w ${groupWritable}`);
+
+      const me = process.getuid!();
+      const foreign = join(root, "foreign");
+      writeInstance(foreign, standIn.port, token);
+      // Root can hand a folder to "nobody"; anyone else finds one root owns.
+      const foreignDir = me === 0 ? foreign : "/usr";
+      if (me === 0) chownSync(foreign, 65534, 65534);
+      await refused(foreignDir, `chown ${me} ${foreignDir}`);
+
+      const readable = join(root, "readable");
+      const readablePath = writeInstance(readable, standIn.port, token, 0o644);
+      await refused(readable, `chmod 600 ${readablePath}`);
+
+      const linked = join(root, "linked");
+      mkdirSync(linked, { mode: 0o700 });
+      symlinkSync(
+        writeInstance(join(root, "elsewhere"), standIn.port, token),
+        join(linked, INSTANCE_FILE),
+      );
+      await refused(linked, "not a regular file");
+
+      if (me === 0) {
+        const othersFile = join(root, "others-file");
+        chownSync(writeInstance(othersFile, standIn.port, token), 65534, 65534);
+        await refused(othersFile, "belongs to uid 65534");
+      }
+    } finally {
+      standIn.server.close();
+    }
   });
 
   it("never replaces a live studio that does not answer (SIGSTOP): it refuses, saying what to do", async () => {

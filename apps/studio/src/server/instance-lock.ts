@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import {
+  existsSync,
   linkSync,
   mkdirSync,
   readFileSync,
@@ -10,13 +11,17 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { CachifyError } from "@cachify/core";
+import { proveInstance } from "./instance-proof.ts";
+import { checkDataDirTrusted, checkInstanceFileTrusted } from "./instance-trust.ts";
 
 /**
  * One studio per data folder. The studio that owns a folder keeps `studio-instance.json` in it
- * (mode 0600: it holds the launch token, like the folder's key file): its pid, a nonce, and once
- * it listens, its port, token and link. A second `cachify studio` finds it, checks it is alive
- * (the pid exists and `/api/health` answers with that token) and opens a window on it instead of
- * starting another server. A file left by a studio that died (SIGKILL, power loss) is taken over.
+ * (mode 0600: it holds the session token, like the folder's key file): its pid, a nonce, and once
+ * it listens, its port and token. A second `cachify studio` believes it only in a folder that is
+ * the user's alone (instance-trust.ts), checks the studio is alive (the pid exists and the port
+ * proves it holds the token: instance-proof.ts), then asks it for a one-time launch link and opens
+ * a window on it instead of starting another server. A file left by a studio that died (SIGKILL,
+ * power loss), or whose port now answers without the proof, is taken over.
  *
  * Race safety: the file is created whole with link(2) from a private temp file, which fails when
  * the name exists (the O_EXCL of complete files), and replaced with rename(2). Only a launch that
@@ -33,13 +38,11 @@ export interface InstanceInfo {
   state: "starting" | "ready";
   port?: number;
   token?: string;
-  url?: string;
 }
 
 export interface RunningInstance {
   pid: number;
   port: number;
-  url: string;
   token: string;
 }
 
@@ -50,7 +53,7 @@ export type Claim =
 export interface ClaimOptions {
   /** How long to wait for a studio that is starting, or not answering, before giving up. */
   waitMs?: number;
-  /** Timeout of one /api/health probe. */
+  /** Timeout of one proof request to the recorded port. */
   probeTimeoutMs?: number;
 }
 
@@ -67,7 +70,7 @@ export class InstanceLock {
   ) {}
 
   /** The studio listens: record where (replaces the file atomically, keeping it 0600). */
-  ready(address: { port: number; token: string; url: string }): void {
+  ready(address: { port: number; token: string }): void {
     const info: InstanceInfo = {
       pid: process.pid,
       nonce: this.nonce,
@@ -101,6 +104,7 @@ export class InstanceLock {
  */
 export async function claimInstance(dataDir: string, options: ClaimOptions = {}): Promise<Claim> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  checkDataDirTrusted(dataDir);
   const path = join(dataDir, INSTANCE_FILE);
   const deadline = Date.now() + (options.waitMs ?? 20_000);
   const probeTimeoutMs = options.probeTimeoutMs ?? 2000;
@@ -117,6 +121,7 @@ export async function claimInstance(dataDir: string, options: ClaimOptions = {})
     const found = readInfo(path);
     let verdict: "stale" | "wait" = "wait";
     if (found.kind === "missing") continue;
+    checkInstanceFileTrusted(path);
     if (found.kind === "unreadable") {
       // A file still being written by a filesystem without hard links, else junk.
       verdict = found.ageMs < 2000 ? "wait" : "stale";
@@ -124,12 +129,12 @@ export async function claimInstance(dataDir: string, options: ClaimOptions = {})
     } else {
       const info = found.info;
       if (!alive(info.pid)) verdict = "stale";
-      else if (info.state === "ready" && info.port && info.token && info.url) {
-        const probe = await probeHealth(info.port, info.token, probeTimeoutMs);
+      else if (info.state === "ready" && info.port && info.token) {
+        const probe = await proveInstance(info.port, info.token, probeTimeoutMs);
         if (probe === "ok") {
           return {
             kind: "running",
-            instance: { pid: info.pid, port: info.port, url: info.url, token: info.token },
+            instance: { pid: info.pid, port: info.port, token: info.token },
           };
         }
         if (probe === "not-ours") {
@@ -155,6 +160,40 @@ export async function claimInstance(dataDir: string, options: ClaimOptions = {})
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The studio running on the data folder, proven as in claimInstance; never claims the folder. */
+export async function findRunning(
+  dataDir: string,
+  options: Pick<ClaimOptions, "probeTimeoutMs"> = {},
+): Promise<RunningInstance> {
+  const path = join(dataDir, INSTANCE_FILE);
+  const none = new CachifyError(
+    "not-found",
+    `No studio is running on the data folder ${dataDir}: start one with \`cachify studio\`.`,
+  );
+  if (!existsSync(dataDir)) throw none;
+  checkDataDirTrusted(dataDir);
+  const found = readInfo(path);
+  if (found.kind === "missing") throw none;
+  checkInstanceFileTrusted(path);
+  if (found.kind !== "info" || !alive(found.info.pid)) throw none;
+  const { pid, port, token, state } = found.info;
+  if (state !== "ready" || !port || !token) {
+    throw new CachifyError(
+      "conflict",
+      `The studio with pid ${pid} is still starting: try again in a moment.`,
+    );
+  }
+  const probe = await proveInstance(port, token, options.probeTimeoutMs ?? 2000);
+  if (probe === "busy") {
+    throw new CachifyError(
+      "conflict",
+      `The studio with pid ${pid} does not answer on port ${port}: wait for it, or stop it (kill ${pid}) and run \`cachify studio\`.`,
+    );
+  }
+  if (probe !== "ok") throw none;
+  return { pid, port, token };
 }
 
 type Found =
@@ -259,32 +298,6 @@ function alive(pid: number): boolean {
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/**
- * ok: a studio answered with this token. not-ours: refused, or something else (another program,
- * another studio) answered. busy: no answer in time (a stopped or overloaded studio).
- */
-async function probeHealth(
-  port: number,
-  token: string,
-  timeoutMs: number,
-): Promise<"ok" | "not-ours" | "busy"> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/api/health`, {
-      headers: { authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (!res.ok) {
-      await res.body?.cancel();
-      return "not-ours";
-    }
-    const body = (await res.json().catch(() => undefined)) as { ok?: boolean } | undefined;
-    return body?.ok === true ? "ok" : "not-ours";
-  } catch (e) {
-    const name = (e as Error).name;
-    return name === "TimeoutError" || name === "AbortError" ? "busy" : "not-ours";
   }
 }
 

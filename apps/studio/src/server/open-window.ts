@@ -81,7 +81,7 @@ export function findBrowser(
 }
 
 /**
- * The window's own browser profile (cookies of the studio only, never the user's browsing
+ * The window's own browser profile (the studio's pages only, never the user's browsing
  * profile): $CACHIFY_WINDOW_PROFILE, else a folder in the platform's cache folder.
  */
 export function windowProfileDir(

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
@@ -6,6 +7,7 @@ import { type RunningStudio, startStudio } from "@cachify/studio";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { rawCommand } from "../../../../test/harness/index.ts";
+import { instanceProof } from "./instance-proof.ts";
 
 const servers = inject("servers");
 
@@ -64,15 +66,18 @@ describe("studio HTTP API", () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it("listens on 127.0.0.1 and prints a launch link with the token", () => {
-    expect(studio.url).toMatch(
-      new RegExp(`^http://127\\.0\\.0\\.1:${studio.port}/\\?token=[\\w-]{20,}$`),
+  it("listens on 127.0.0.1; each launch link carries a new one-time code, never the token", () => {
+    const first = studio.url;
+    expect(first).toMatch(
+      new RegExp(`^http://127\\.0\\.0\\.1:${studio.port}/\\?code=[\\w-]{20,}$`),
     );
+    expect(first).not.toContain(studio.token);
+    expect(studio.url).not.toBe(first);
+    expect(studio.link()).toMatch(/\?code=/);
   });
 
-  it("requires the token on the API and on pages", async () => {
+  it("requires the token on the API; the UI's files (no secret in them) load without it", async () => {
     expect((await http(studio, "GET", "/api/profiles", { auth: false })).status).toBe(401);
-    expect((await http(studio, "GET", "/", { auth: false })).status).toBe(401);
     expect(
       (
         await http(studio, "GET", "/api/profiles", {
@@ -82,24 +87,58 @@ describe("studio HTTP API", () => {
       ).status,
     ).toBe(401);
     expect((await http(studio, "GET", "/api/profiles")).status).toBe(200);
+    const page = await http(studio, "GET", "/", { auth: false });
+    expect(page.status).toBe(200);
+    expect(page.headers["content-type"]).toMatch(/^text\/html/);
+    expect(page.body).not.toContain(studio.token);
   });
 
-  it("trades the launch link's token for an HttpOnly SameSite cookie", async () => {
-    const r = await http(studio, "GET", `/?token=${studio.token}`, { auth: false });
-    expect(r.status).toBe(303);
-    expect(r.headers.location).toBe("/");
-    const cookie = String(r.headers["set-cookie"]);
-    expect(cookie).toMatch(/HttpOnly/);
-    expect(cookie).toMatch(/SameSite=Strict/);
-    const pair = cookie.split(";")[0]!;
+  it("trades a launch code for the token once, sets no cookie, and never takes the token from a URL", async () => {
+    const code = new URL(studio.link()).searchParams.get("code");
+    const traded = await http(studio, "POST", "/api/session", { auth: false, body: { code } });
+    expect(traded.status).toBe(200);
+    expect(traded.json()).toEqual({ token: studio.token });
+    expect(traded.headers["cache-control"]).toBe("no-store");
+    expect(traded.headers["set-cookie"]).toBeUndefined();
+    const again = await http(studio, "POST", "/api/session", { auth: false, body: { code } });
+    expect(again.status).toBe(401);
+    expect(again.json().error.message).toMatch(/already used .*cachify studio link/);
+    const unknown = await http(studio, "POST", "/api/session", {
+      auth: false,
+      body: { code: "made-up" },
+    });
+    expect(unknown.status).toBe(401);
+    // Old-style links and query tokens open nothing.
     expect(
-      (await http(studio, "GET", "/api/profiles", { auth: false, headers: { cookie: pair } }))
-        .status,
-    ).toBe(200);
-    // The API never takes the token from the query string (it would leak into logs and history).
+      (await http(studio, "GET", `/?token=${studio.token}`, { auth: false })).headers["set-cookie"],
+    ).toBeUndefined();
     expect(
       (await http(studio, "GET", `/api/profiles?token=${studio.token}`, { auth: false })).status,
     ).toBe(401);
+  });
+
+  it("mints a launch link only for a token holder", async () => {
+    expect((await http(studio, "POST", "/api/session/code", { auth: false })).status).toBe(401);
+    const minted = await http(studio, "POST", "/api/session/code");
+    expect(minted.status).toBe(201);
+    expect(minted.json()).toEqual({
+      url: expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:${studio.port}/\\?code=`)),
+      expiresInMs: 60_000,
+    });
+    const code = new URL(minted.json().url).searchParams.get("code");
+    expect(
+      (await http(studio, "POST", "/api/session", { auth: false, body: { code } })).status,
+    ).toBe(200);
+  });
+
+  it("proves it holds the token without being sent it: HMAC(token, nonce)", async () => {
+    const nonce = randomBytes(16).toString("hex");
+    const proof = await http(studio, "GET", `/api/instance/proof?nonce=${nonce}`, { auth: false });
+    expect(proof.status).toBe(200);
+    expect(proof.json().proof).toBe(instanceProof(studio.token, nonce));
+    expect(proof.body).not.toContain(studio.token);
+    const bad = await http(studio, "GET", "/api/instance/proof?nonce=xyz", { auth: false });
+    expect(bad.status).toBe(400);
   });
 
   it("refuses a foreign Host (DNS rebinding) and a foreign Origin, and sends no CORS headers", async () => {
@@ -143,10 +182,18 @@ describe("studio HTTP API", () => {
       code: "bad-input",
       message: expect.stringMatching(/Unknown scheme/),
     });
-    const keys = await http(studio, "GET", `/api/profiles/${id}/keys?match=api:*&count=1000`);
-    expect(keys.json().keys).toEqual([
-      expect.objectContaining({ key: "api:one", type: "string", ttl: -1 }),
-    ]);
+    // SCAN pages of a shared server may come back without the match: walk them to the end.
+    const found: unknown[] = [];
+    for (let cursor = "0", done = false; !done; ) {
+      const page = await http(
+        studio,
+        "GET",
+        `/api/profiles/${id}/keys?match=api:one&count=1000&cursor=${cursor}`,
+      );
+      found.push(...page.json().keys);
+      ({ cursor, done } = page.json());
+    }
+    expect(found).toEqual([expect.objectContaining({ key: "api:one", type: "string", ttl: -1 })]);
     const put = await http(studio, "PUT", `/api/profiles/${id}/key`, {
       body: { key: "api:two", value: "zwei", ttl: 60 },
     });
@@ -221,17 +268,18 @@ describe("studio HTTP API", () => {
 
   it("pushes history events over the WebSocket, and refuses a socket without the token", async () => {
     const wsUrl = `ws://127.0.0.1:${studio.port}/api/ws`;
-    const refused = new WebSocket(wsUrl);
-    const refusedOutcome = await new Promise<string>((resolve) => {
-      refused.once("open", () => resolve("open"));
-      refused.once("error", (e) => resolve(e.message));
-    });
-    expect(refusedOutcome).toMatch(/401/);
-    const ws = new WebSocket(wsUrl, { headers: { authorization: `Bearer ${studio.token}` } });
-    await new Promise((r, j) => {
-      ws.once("open", r);
-      ws.once("error", j);
-    });
+    const outcome = (ws: WebSocket) =>
+      new Promise<string>((resolve) => {
+        ws.once("open", () => resolve("open"));
+        ws.once("error", (e) => resolve(e.message));
+      });
+    expect(await outcome(new WebSocket(wsUrl))).toMatch(/401/);
+    expect(await outcome(new WebSocket(wsUrl, ["cachify", "cachify.bearer.wrong"]))).toMatch(/401/);
+    // As the page sends it (a browser cannot set headers on a WebSocket): the token as a
+    // subprotocol, answered with "cachify" so the token is not echoed back.
+    const ws = new WebSocket(wsUrl, ["cachify", `cachify.bearer.${studio.token}`]);
+    expect(await outcome(ws)).toBe("open");
+    expect(ws.protocol).toBe("cachify");
     // The socket also carries the collector's health/metrics updates: wait for the history one.
     const message = new Promise<string>((r) =>
       ws.on("message", (d) => {

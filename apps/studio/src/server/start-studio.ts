@@ -4,7 +4,8 @@ import Fastify from "fastify";
 import type { CollectorOptions } from "../app/observability/service.ts";
 import { type App, openApp } from "../app/open-app.ts";
 import { VERSION } from "../version.ts";
-import { errorHandler } from "./http-errors.ts";
+import { BODY_LIMIT_BYTES, errorHandler } from "./http-errors.ts";
+import { LaunchCodes } from "./launch-codes.ts";
 import { registerConsoleRoutes } from "./routes/console.ts";
 import { registerHistoryRoutes } from "./routes/history.ts";
 import { registerKeyRoutes } from "./routes/keys.ts";
@@ -14,10 +15,11 @@ import { registerPolicyRoutes } from "./routes/policies.ts";
 import { registerProfileRoutes } from "./routes/profiles.ts";
 import { registerRollbackRoutes } from "./routes/rollback.ts";
 import { registerServerInfoRoutes } from "./routes/server-info.ts";
+import { registerSessionRoutes } from "./routes/session.ts";
 import { registerSettingsRoutes } from "./routes/settings.ts";
 import { registerValueRoutes } from "./routes/values.ts";
 import { registerWorkflowRoutes } from "./routes/workflows.ts";
-import { doorHook, makeDoor } from "./security.ts";
+import { chooseProtocol, doorHook, makeDoor, securityHeaders } from "./security.ts";
 import { findWebDist, registerStaticFiles } from "./static-files.ts";
 
 export interface StudioOptions {
@@ -32,9 +34,12 @@ export interface StudioOptions {
 }
 
 export interface RunningStudio {
-  /** The launch link, with the token; opening it sets the session cookie. */
-  url: string;
+  /** A fresh launch link at each read (see link()). */
+  readonly url: string;
+  /** A new launch link: `/?code=…`, a one-time code the page trades for the session token. */
+  link(): string;
   port: number;
+  /** The session token (API clients send it as `Authorization: Bearer`); never in a link. */
   token: string;
   app: App;
   /** Every route served, "METHOD /path" (the entry-point test enumerates them). */
@@ -53,23 +58,32 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
   }
   const app = openApp({ dataDir: options.dataDir });
   const token = randomBytes(24).toString("base64url");
+  const codes = new LaunchCodes();
   // forceCloseConnections: a close waits for no idle keep-alive socket (a window left open).
   const server = Fastify({
     logger: false,
-    bodyLimit: 64 * 1024 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
     forceCloseConnections: true,
   });
+  const shownHost = host === "::1" ? "[::1]" : "127.0.0.1";
+  let port = options.port ?? 0;
+  const link = () => `http://${shownHost}:${port}/?code=${codes.mint()}`;
   try {
-    await server.register(websocket);
+    await server.register(websocket, { options: { handleProtocols: chooseProtocol } });
     server.setErrorHandler(errorHandler);
+    server.addHook("onSend", securityHeaders);
     const routes: string[] = [];
     server.addHook("onRoute", (r) => {
       for (const m of [r.method].flat()) if (m !== "HEAD") routes.push(`${m} ${r.url}`);
     });
     // The port is only known after listen; the hook reads the door lazily.
-    let door = makeDoor(token, options.port ?? 0);
-    server.addHook("onRequest", (req, reply) => doorHook(door)(req, reply));
+    let door = makeDoor(token, port);
+    server.addHook(
+      "onRequest",
+      doorHook(() => door),
+    );
     server.get("/api/health", async () => ({ ok: true, version: VERSION }));
+    registerSessionRoutes(server, { token, codes, link });
     registerProfileRoutes(server, app);
     registerOnboardingRoutes(server, app, options.onboarding);
     registerKeyRoutes(server, app);
@@ -85,12 +99,14 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
     registerStaticFiles(server, findWebDist());
     await server.listen({ port: options.port ?? 0, host });
     const address = server.server.address();
-    const port = typeof address === "object" && address ? address.port : 0;
+    port = typeof address === "object" && address ? address.port : 0;
     door = makeDoor(token, port);
     if (options.collector !== false) app.observability.startCollector(options.collector ?? {});
-    const shownHost = host === "::1" ? "[::1]" : "127.0.0.1";
     return {
-      url: `http://${shownHost}:${port}/?token=${token}`,
+      get url() {
+        return link();
+      },
+      link,
       port,
       token,
       app,

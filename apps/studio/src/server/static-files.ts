@@ -43,7 +43,6 @@ export function registerStaticFiles(app: FastifyInstance, root: string | undefin
     return reply
       .type(TYPES[extname(file)] ?? "application/octet-stream")
       .header("cache-control", immutable ? "public, max-age=31536000, immutable" : "no-cache")
-      .header("x-content-type-options", "nosniff")
       .send(body);
   });
 }

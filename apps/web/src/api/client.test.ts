@@ -13,7 +13,7 @@ describe("api client", () => {
     vi.unstubAllGlobals();
   });
 
-  it("sends JSON with same-origin credentials and returns the parsed answer", async () => {
+  it("sends JSON without cookies (no session yet: no Authorization) and returns the parsed answer", async () => {
     const fetch = answer(201, JSON.stringify({ id: "p1" }));
     vi.stubGlobal("fetch", fetch);
     const created = await api.createProfile({ name: "x", environment: "dev", readOnly: false });
@@ -21,7 +21,8 @@ describe("api client", () => {
     const [url, init = {}] = fetch.mock.calls[0]!;
     expect(url).toBe("/api/profiles");
     expect(init.method).toBe("POST");
-    expect(init.credentials).toBe("same-origin");
+    expect(init.credentials).toBe("omit");
+    expect(init.headers).not.toHaveProperty("Authorization");
     expect(init.headers).toMatchObject({ "Content-Type": "application/json" });
     expect(JSON.parse(String(init.body))).toEqual({
       name: "x",

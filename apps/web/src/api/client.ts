@@ -1,3 +1,4 @@
+import { authHeaders } from "./session.ts";
 import type {
   ApiErrorBody,
   ApiErrorCode,
@@ -98,8 +99,10 @@ export async function request<T>(
   try {
     res = await fetch(withQuery(path, query), {
       method,
-      credentials: "same-origin",
+      // The session travels as a header; no cookie of any port is sent.
+      credentials: "omit",
       headers: {
+        ...authHeaders(),
         Accept: "application/json",
         ...(body === undefined ? {} : { "Content-Type": "application/json" }),
       },
@@ -134,7 +137,7 @@ export async function request<T>(
     throw new ApiError(
       res.status === 401 ? "unauthorized" : "bad-response",
       res.status === 401
-        ? "This window is not signed in to the studio. Open the link printed by `cachify studio` again."
+        ? "This window is not signed in to the studio. Run `cachify studio link` and open the link it prints."
         : `The studio answered ${res.status} ${res.statusText || "without details"}.`,
       res.status,
     );
@@ -282,8 +285,10 @@ export const api = {
       body: { profileId, ...(reason ? { reason } : {}) },
     }),
 
-  clearReadOnly: (profileId: string) =>
-    request<{ cleared: string[] }>("DELETE", `/api/policies/read-only/${enc(profileId)}`),
+  clearReadOnly: (profileId: string, confirm?: ConfirmBody) =>
+    request<{ cleared: string[] }>("DELETE", `/api/policies/read-only/${enc(profileId)}`, {
+      body: confirm ? { confirm } : {},
+    }),
 };
 
 /** Paths of the member edit routes (docs/api.md, "Values"). */

@@ -2,6 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
 import { addLiveEvent } from "./hooks.ts";
 import { publishLive } from "./live-bus.ts";
+import { socketProtocols } from "./session.ts";
 import type { HistoryEvent, LiveMessage } from "./types.ts";
 
 export type LiveStatus = "connecting" | "live" | "offline";
@@ -17,8 +18,8 @@ function isHistoryMessage(m: LiveMessage): m is { type: "history"; event: Histor
 }
 
 /**
- * One WebSocket to /api/ws for the whole window (same origin: the token cookie authenticates
- * it). Pushed history events go straight into the query cache; after a reconnect the history
+ * One WebSocket to /api/ws for the whole window (the session token rides as a subprotocol:
+ * a browser cannot set headers on a WebSocket). Pushed history events go straight into the query cache; after a reconnect the history
  * lists are refetched because events may have been missed meanwhile.
  */
 export function LiveUpdates({ children }: { children: ReactNode }) {
@@ -33,7 +34,7 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
 
     const connect = () => {
       const scheme = location.protocol === "https:" ? "wss" : "ws";
-      socket = new WebSocket(`${scheme}://${location.host}/api/ws`);
+      socket = new WebSocket(`${scheme}://${location.host}/api/ws`, socketProtocols());
       socket.onopen = () => {
         if (attempt > 0) void qc.invalidateQueries({ queryKey: ["history"] });
         attempt = 0;

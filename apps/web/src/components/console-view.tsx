@@ -29,9 +29,10 @@ const CLASS_LABEL: Record<CommandClass["class"], string> = {
   admin: "admin",
 };
 
+/** The command and its subcommand word (CONFIG GET): what classification needs, no more. */
 function commandName(line: string): string {
-  const m = /^\s*"?([^\s"]+)/.exec(line);
-  return m ? m[1]!.toLowerCase() : "";
+  const m = /^\s*"?([^\s"]+)"?(?:\s+"?([^\s"]+))?/.exec(line);
+  return m ? [m[1], m[2]].filter(Boolean).join(" ").toLowerCase() : "";
 }
 
 function guardText(c: CommandClass, profile: ProfileView): string {
@@ -119,7 +120,7 @@ export function ConsoleView({ profile, active }: { profile: ProfileView; active:
     const text = line.trim();
     if (text === "") return;
     const id = nextId.current++;
-    let c = klass.data?.command === commandName(text) ? klass.data : undefined;
+    let c = debounced === commandName(text) ? klass.data : undefined;
     setEntries((all) => [
       ...all.slice(-499),
       { id, line: text, state: "running", ...(c ? { klass: c } : {}) },
@@ -187,7 +188,7 @@ export function ConsoleView({ profile, active }: { profile: ProfileView; active:
     }
   };
 
-  const live = name !== "" && klass.data?.command === name ? klass.data : undefined;
+  const live = name !== "" && debounced === name ? klass.data : undefined;
 
   return (
     <div className="console">

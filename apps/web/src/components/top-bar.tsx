@@ -9,6 +9,7 @@ import { useViewRequest } from "../lib/view-requests.ts";
 import { EnvBadge } from "./env-badge.tsx";
 import { ErrorNotice } from "./error-notice.tsx";
 import { FormDialog } from "./form-dialog.tsx";
+import { GuardCancelled, useGuard } from "./guard.tsx";
 import { ReadOnlyLock } from "./read-only-lock.tsx";
 
 export function TopBar({ profile }: { profile: ProfileView }) {
@@ -107,9 +108,23 @@ function ForceReadOnly({ profile }: { profile: ProfileView }) {
   const mine = policies.data?.policies.find((p) => p.profileId === profile.id);
   const managed = mine?.source === "managed";
   const forced = profile.forcedReadOnly;
+  const guard = useGuard();
   const change = useMutation<unknown, ApiError, { on: boolean; reason?: string }>({
+    // Lifting a lock lowers protection: the server may ask the environment's confirmation.
     mutationFn: (v) =>
-      v.on ? api.forceReadOnly(profile.id, v.reason ?? "") : api.clearReadOnly(profile.id),
+      v.on
+        ? api.forceReadOnly(profile.id, v.reason ?? "")
+        : guard(
+            {
+              title: "Allow changes",
+              effect: `${profile.name} will accept changes again from the UI, the API and the CLI.`,
+              danger: true,
+            },
+            (c) => api.clearReadOnly(profile.id, c),
+          ).catch((e) => {
+            if (e instanceof GuardCancelled) return undefined;
+            throw e;
+          }),
     onSuccess: () => {
       setAsking(false);
       void qc.invalidateQueries({ queryKey: qk.profiles });

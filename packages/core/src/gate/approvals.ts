@@ -3,6 +3,8 @@ export interface ApprovedExecution {
   executionId: string;
   planId: string;
   profileId: string;
+  /** false: its dry-run found the user cannot take snapshots (no DUMP): steps run without them. */
+  snapshots?: false;
 }
 
 /**
@@ -27,5 +29,12 @@ export class ExecutionApprovals {
     if (!ref) return false;
     const e = this.open.get(ref.executionId);
     return e !== undefined && e.planId === ref.planId && e.profileId === profileId;
+  }
+
+  /** True when `ref` names an open execution approved to run without snapshots. */
+  withoutSnapshots(ref: { executionId: string; planId: string } | undefined): boolean {
+    if (!ref) return false;
+    const e = this.open.get(ref.executionId);
+    return e !== undefined && e.planId === ref.planId && e.snapshots === false;
   }
 }

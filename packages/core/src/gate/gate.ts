@@ -137,6 +137,23 @@ export class OperationGate {
       docs = new Map();
       this.commandDocs.set(profile.id, docs);
     }
+    const doc = await this.commandDoc(profile, docs, name, ctx);
+    // A container (CONFIG, CLIENT, SCRIPT...) is classified by its subcommand's own entry.
+    const sub = (args[1] ?? "").toLowerCase();
+    const subDoc =
+      doc?.subcommands?.includes(sub) === true
+        ? await this.commandDoc(profile, docs, `${name}|${sub}`, ctx)
+        : undefined;
+    return classifyRaw(args, doc, subDoc);
+  }
+
+  /** One COMMAND INFO entry, asked once per profile and kept. */
+  private async commandDoc(
+    profile: ConnectionProfile,
+    docs: Map<string, CommandDoc>,
+    name: string,
+    ctx: GateContext,
+  ): Promise<CommandDoc | undefined> {
     if (!docs.has(name)) {
       const [doc] = await this.run(
         profile,
@@ -145,7 +162,7 @@ export class OperationGate {
       );
       if (doc) docs.set(name, doc);
     }
-    return classifyRaw(args, docs.get(name));
+    return docs.get(name);
   }
 
   async run<O extends Operation>(
@@ -261,6 +278,7 @@ export class OperationGate {
     if (!deps) return none;
     const policy = deps.policyFor(profile);
     if (!policy.enabled || !provider.capabilities().dumpRestore) return none;
+    if (this.executions.withoutSnapshots(ctx.execution)) return none;
     const keys = keysToSnapshot(op, spec).filter((k) => !policy.excluded?.(k));
     if (keys.length === 0) return none;
     const dumps: SnapshotEntry[] = await this.attempt(

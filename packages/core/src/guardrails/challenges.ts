@@ -1,5 +1,5 @@
 import { newId } from "../common/ids.ts";
-import type { GuardLevel } from "./levels.ts";
+import { type GuardLevel, guardLevelRank } from "./levels.ts";
 
 export interface Challenge {
   challengeId: string;
@@ -11,9 +11,20 @@ export interface Challenge {
   expiresAt: number;
 }
 
+/** What an operation needs now, checked against the challenge that is answered. */
+export interface ChallengeNeed {
+  profileId: string;
+  fingerprint: string;
+  /** The level the operation needs at the time of the answer (the profile may have changed). */
+  level: GuardLevel;
+  /** The text to type now (the profile's current name), at the typed-name level. */
+  expectedText?: string;
+}
+
 /**
- * Confirmations issued by the API (HTTP 428). Each is bound to one operation's fingerprint, used
- * once, and expires; a confirmation cannot be replayed for another operation.
+ * Confirmations issued by the API (HTTP 428). Each is bound to one operation's fingerprint and to
+ * the level it was issued at, used once, and expires: a confirmation cannot be replayed for
+ * another operation, nor for the same one once it needs more (a profile raised to prod).
  */
 export class ChallengeRegistry {
   private readonly open = new Map<string, Challenge>();
@@ -35,23 +46,24 @@ export class ChallengeRegistry {
   }
 
   /** Checks and consumes. Returns why it does not fit, or undefined when it does. */
-  redeem(
-    challengeId: string,
-    profileId: string,
-    fp: string,
-    typed: string | undefined,
-  ): string | undefined {
+  redeem(challengeId: string, need: ChallengeNeed, typed: string | undefined): string | undefined {
     const c = this.open.get(challengeId);
     if (!c) return "This confirmation is unknown or was already used: confirm again.";
     if (c.expiresAt < this.now()) {
       this.open.delete(challengeId);
       return "This confirmation expired: confirm again.";
     }
-    if (c.profileId !== profileId || c.fingerprint !== fp) {
+    if (c.profileId !== need.profileId || c.fingerprint !== need.fingerprint) {
       return "This confirmation was issued for a different operation: confirm this one.";
     }
-    if (c.expectedText !== undefined && typed !== c.expectedText) {
-      return `The typed text does not match: type "${c.expectedText}" exactly.`;
+    if (guardLevelRank(c.level) < guardLevelRank(need.level)) {
+      // Spent: it can never become enough, and the caller issues one at the right level.
+      this.open.delete(challengeId);
+      return `This confirmation was given at the ${c.level} level, but the operation now needs ${need.level} (the profile or the guardrails changed since): confirm again.`;
+    }
+    const expected = need.expectedText ?? c.expectedText;
+    if (expected !== undefined && typed !== expected) {
+      return `The typed text does not match: type "${expected}" exactly.`;
     }
     this.open.delete(challengeId);
     return undefined;

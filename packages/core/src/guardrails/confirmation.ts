@@ -73,7 +73,16 @@ export function enforceGuardrail(g: GuardInput): void {
   let problem: string | undefined;
   const fp = g.fingerprint();
   if (c?.challengeId) {
-    problem = g.challenges.redeem(c.challengeId, g.profile.id, fp, c.typedName);
+    problem = g.challenges.redeem(
+      c.challengeId,
+      {
+        profileId: g.profile.id,
+        fingerprint: fp,
+        level,
+        ...(level === "typed-name" ? { expectedText: name } : {}),
+      },
+      c.typedName,
+    );
     if (problem === undefined) return;
   }
   const challenge = g.challenges.issue({

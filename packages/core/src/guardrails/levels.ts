@@ -5,6 +5,9 @@ export type GuardLevel = "none" | "confirm" | "typed-name";
 
 export const GUARD_LEVELS: readonly GuardLevel[] = ["none", "confirm", "typed-name"];
 
+/** Orders levels by what they ask (none < confirm < typed-name). */
+export const guardLevelRank = (level: GuardLevel): number => GUARD_LEVELS.indexOf(level);
+
 /**
  * The two configurable rows of safety.md's table: `destructive` (delete, overwrite, shorten a
  * TTL, rename over, rollback restore) and `raw` (a console command classified write, admin or

@@ -63,6 +63,8 @@ export const OPERATION_SPECS: { readonly [K in OperationKind]: OperationSpec } =
   deleteBatch: { class: "destructive", idempotent: true, bulk: true },
   expireBatch: { class: "destructive", idempotent: true, bulk: true },
   setBatch: { class: "destructive", idempotent: true, bulk: true },
+  // Asks whether commands would be allowed; runs none of them.
+  aclDryRun: { class: "read", idempotent: true, bulk: false },
 };
 
 export function classify(op: Operation): OperationSpec {

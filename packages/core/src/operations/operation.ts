@@ -66,7 +66,10 @@ export type Operation =
       condition: ExpireCondition;
       nodes?: string[];
     }
-  | { kind: "setBatch"; items: BatchSetItem[]; condition: SetCondition };
+  | { kind: "setBatch"; items: BatchSetItem[]; condition: SetCondition }
+  // A dry-run's permission check: may the connection's own user send these commands? (Redis 7
+  // ACL DRYRUN for the user ACL WHOAMI names; nothing is run.)
+  | { kind: "aclDryRun"; commands: Uint8Array[][] };
 
 export type OperationKind = Operation["kind"];
 
@@ -104,6 +107,12 @@ export interface ShardScanPage {
   bestEffort?: string;
   /** Keys the shard holds in all (first page only, when cheap to know): sizes the de-dup set. */
   total?: number;
+}
+
+/** ACL DRYRUN answers for the connection's user: per command, undefined if allowed, else why not. */
+export interface AclDryRun {
+  user: string;
+  denied: (string | undefined)[];
 }
 
 /** Type (when asked) and TTL of a key in bulk; ttlMs -2: missing, -1: no expiry. */
@@ -192,6 +201,10 @@ export interface CommandDoc {
   lastKey: number;
   step: number;
   known: boolean;
+  /** Key specs' flags (Redis 7: RO, RW, OW, RM, access, insert, update, delete...), one list a spec. */
+  keySpecFlags?: string[][];
+  /** Subcommand names of a container command (CONFIG → get, set, ...), lower case. */
+  subcommands?: string[];
 }
 
 export interface SlowlogEntry {
@@ -320,6 +333,7 @@ export interface OperationResults {
   deleteBatch: BatchOutcome;
   expireBatch: BatchOutcome;
   setBatch: BatchOutcome;
+  aclDryRun: AclDryRun;
 }
 
 export type ResultOf<O extends Operation> = OperationResults[O["kind"]];

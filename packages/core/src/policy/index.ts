@@ -1,1 +1,3 @@
+export * from "./coverage.ts";
+export * from "./profile-change.ts";
 export * from "./read-only.ts";

@@ -1,6 +1,6 @@
 import { CachifyError } from "../common/errors.ts";
 import type { OperationSpec } from "../operations/classify.ts";
-import type { ReadOnlyPolicySource } from "../ports/stores.ts";
+import type { ForcedReadOnlyPolicy, ReadOnlyPolicySource } from "../ports/stores.ts";
 import type { ConnectionProfile } from "../profiles/profile.ts";
 
 export interface ReadOnlyState {
@@ -9,12 +9,16 @@ export interface ReadOnlyState {
   reason?: string;
 }
 
+/** How a forced policy is named wherever its lock shows. */
+export const forcedReason = (policy: ForcedReadOnlyPolicy): string =>
+  `forced by policy: ${policy.reason}`;
+
 export function readOnlyState(
   profile: ConnectionProfile,
   policies: ReadOnlyPolicySource,
 ): ReadOnlyState {
   const forced = policies.forcedReadOnlyFor(profile);
-  if (forced) return { readOnly: true, forced: true, reason: `forced by policy: ${forced.reason}` };
+  if (forced) return { readOnly: true, forced: true, reason: forcedReason(forced) };
   if (profile.readOnly) return { readOnly: true, forced: false, reason: "profile is read-only" };
   return { readOnly: false, forced: false };
 }

@@ -5,6 +5,8 @@ export interface ProfileRepository {
   list(): ConnectionProfile[];
   get(id: string): ConnectionProfile | undefined;
   getByName(name: string): ConnectionProfile | undefined;
+  /** Which of these names profiles already have, in the order given (one lookup per import). */
+  takenNames(names: readonly string[]): string[];
   /** Inserts or replaces; a name taken by another profile is a conflict error. */
   save(profile: ConnectionProfile): void;
   /** Saves all or none (imports). */

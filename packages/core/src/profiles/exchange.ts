@@ -1,4 +1,11 @@
 import { badInput } from "../common/errors.ts";
+import {
+  DETAILED_ERRORS,
+  importTooLarge,
+  jsonProblem,
+  LISTED_ERRORS,
+  MAX_IMPORT_ENTRIES,
+} from "./import-limits.ts";
 import type { ConnectionProfile } from "./profile.ts";
 import { buildProfile, type ProfileInput } from "./validate.ts";
 
@@ -44,9 +51,17 @@ export function parseProfileFile(text: string): { version: number; profiles: Con
   let doc: unknown;
   try {
     doc = JSON.parse(text);
-  } catch (e) {
-    throw badInput(`The file is not valid JSON (${(e as Error).message}). Nothing was imported.`);
+  } catch {
+    throw badInput(`The file is not valid JSON (${jsonProblem(text)}). Nothing was imported.`);
   }
+  return profilesFromExport(doc);
+}
+
+/** The profiles of an export file already parsed as JSON (see parseProfileFile). */
+export function profilesFromExport(doc: unknown): {
+  version: number;
+  profiles: ConnectionProfile[];
+} {
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
     throw badInput(
       'The file must be a JSON object {"version": 1, "profiles": [...]}. Nothing was imported.',
@@ -60,6 +75,7 @@ export function parseProfileFile(text: string): { version: number; profiles: Con
   }
   if (!Array.isArray(o.profiles))
     throw badInput('"profiles" must be a list. Nothing was imported.');
+  if (o.profiles.length > MAX_IMPORT_ENTRIES) throw importTooLarge(o.profiles.length);
   const errors: ImportEntryError[] = [];
   const profiles: ConnectionProfile[] = [];
   const names = new Set<string>();
@@ -85,13 +101,16 @@ export function parseProfileFile(text: string): { version: number; profiles: Con
     }
   });
   if (errors.length > 0) {
-    const list = errors
+    const shown = errors.slice(0, LISTED_ERRORS);
+    const list = shown
       .map((x) => `#${x.index}${x.name ? ` (${x.name})` : ""}: ${x.message}`)
       .join("; ");
+    const more = errors.length - shown.length;
     throw badInput(
-      `${errors.length} profile(s) in the file are invalid: ${list}. Nothing was imported.`,
+      `${errors.length} profile(s) in the file are invalid: ${list}${more > 0 ? `; and ${more} more` : ""}. Nothing was imported.`,
       {
-        errors,
+        errors: errors.slice(0, DETAILED_ERRORS),
+        ...(errors.length > DETAILED_ERRORS ? { errorCount: errors.length } : {}),
       },
     );
   }

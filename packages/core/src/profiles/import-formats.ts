@@ -1,6 +1,15 @@
 import { badInput } from "../common/errors.ts";
-import { parseProfileFile } from "./exchange.ts";
+import { profilesFromExport } from "./exchange.ts";
+import {
+  DETAILED_ERRORS,
+  importTooLarge,
+  jsonProblem,
+  LISTED_ERRORS,
+  MAX_IMPORT_ENTRIES,
+  MAX_IMPORT_TEXT,
+} from "./import-limits.ts";
 import type { ConnectionProfile } from "./profile.ts";
+import { redactUrlsIn } from "./url-secrets.ts";
 import { buildProfile, type ProfileInput } from "./validate.ts";
 
 /**
@@ -18,7 +27,8 @@ import { buildProfile, type ProfileInput } from "./validate.ts";
  *   `redis+sentinel://`, `memcached://`), optionally preceded by a name; `#` starts a comment.
  *
  * Every entry is validated before anything is stored, and one bad entry fails the whole file
- * with every problem listed: a file is imported whole or not at all.
+ * with every problem listed: a file is imported whole or not at all. Work is linear in the
+ * entries, and a file of more than MAX_IMPORT_ENTRIES is refused before any is built.
  */
 export type ImportFormat = "cachify" | "redisinsight" | "ardm" | "json-list" | "url-list";
 
@@ -45,9 +55,8 @@ export interface ImportOptions {
 }
 
 interface Entry {
+  /** The line number (URL lists) or the position in the list (JSON files), from 0. */
   index: number;
-  /** How the entry is named in errors: "#3 (orders)" or "line 4". */
-  label: string;
   input: ProfileInput;
 }
 
@@ -59,6 +68,7 @@ interface EntryError {
 }
 
 const NOTHING = "Nothing was imported.";
+
 const KNOWN =
   "a Cachify Studio export, a RedisInsight or Another Redis Desktop Manager connections export, or a text file of connection URLs (redis://host:port, one per line)";
 
@@ -95,6 +105,8 @@ function put(target: ProfileInput, field: keyof ProfileInput, v: unknown): void 
 }
 
 function decodeBase64Text(text: string): string | undefined {
+  // Most files are not base64: a character outside its alphabet early on says so at once.
+  if (/[^A-Za-z0-9+/=\s]/.test(text.slice(0, 4096))) return undefined;
   const compact = text.replace(/\s+/g, "");
   if (compact.length === 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return undefined;
   try {
@@ -203,64 +215,95 @@ function fromArdm(o: Record<string, unknown>, environment: unknown): ProfileInpu
   return input;
 }
 
-function jsonEntries(
+/** "entry 3 (orders)": where an entry of a JSON list is, as the user counts. */
+function entryLabel(list: unknown[], index: number): string {
+  const item = list[index];
+  const name = isObject(item) && typeof item.name === "string" ? item.name : "";
+  return `entry ${index + 1}${name ? ` (${name})` : ""}`;
+}
+
+/** Entries are produced one at a time: each dies young once its profile is built. */
+function* jsonEntries(
   list: unknown[],
   format: "redisinsight" | "ardm" | "json-list",
   environment: unknown,
   errors: EntryError[],
-): Entry[] {
-  const out: Entry[] = [];
-  list.forEach((item, index) => {
-    const name = isObject(item) && typeof item.name === "string" ? item.name : "";
-    const label = `entry ${index + 1}${name ? ` (${name})` : ""}`;
+): Generator<Entry> {
+  for (let index = 0; index < list.length; index++) {
+    const item = list[index];
     if (!isObject(item)) {
-      errors.push({ index, where: label, message: "not an object with host and port" });
-      return;
+      errors.push({
+        index,
+        where: entryLabel(list, index),
+        message: "not an object with host and port",
+      });
+      continue;
     }
+    let input: ProfileInput;
     try {
-      const input =
-        format === "ardm" ? fromArdm(item, environment) : fromRedisInsight(item, environment);
-      out.push({ index, label, input });
+      input = format === "ardm" ? fromArdm(item, environment) : fromRedisInsight(item, environment);
     } catch (e) {
-      errors.push({ index, where: label, message: (e as Error).message });
+      errors.push({ index, where: entryLabel(list, index), message: (e as Error).message });
+      continue;
     }
-  });
-  return out;
+    yield { index, input };
+  }
 }
 
-function urlEntries(text: string, environment: unknown, errors: EntryError[]): Entry[] {
-  const out: Entry[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#")) return;
-    const m = /^(?:(.*?)\s+)?([a-z][a-z+]*:\/\/\S+)$/i.exec(line);
+const URL_LINE = /^(?:(.*?)\s+)?([a-z][a-z+]*:\/\/\S+)$/i;
+const URL_ADDRESS = /^[a-z+]+:\/\/(?:[^@/]*@)?([^/?#]+)/i;
+
+const isEntryLine = (line: string) => line !== "" && !line.startsWith("#");
+
+function* urlEntries(
+  lines: string[],
+  environment: unknown,
+  errors: EntryError[],
+): Generator<Entry> {
+  let count = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (!isEntryLine(line)) continue;
+    if (++count > MAX_IMPORT_ENTRIES) {
+      throw importTooLarge(lines.reduce((n, l) => (isEntryLine(l.trim()) ? n + 1 : n), 0));
+    }
+    const m = URL_LINE.exec(line);
     if (!m) {
-      const shown = line.length > 60 ? `${line.slice(0, 60)}…` : line;
+      // Redacted before it is cut: a cut could leave a password without the "@" that marks it.
+      const safe = redactUrlsIn(line);
+      const shown = safe.length > 60 ? `${safe.slice(0, 60)}…` : safe;
       errors.push({
         index: i + 1,
         where: `line ${i + 1}`,
         message: `"${shown}" is not a connection URL such as redis://host:6379`,
       });
-      return;
+      continue;
     }
     const url = m[2]!;
     const named = m[1]?.trim();
-    const addr = /^[a-z+]+:\/\/(?:[^@/]*@)?([^/?#]+)/i.exec(url)?.[1] ?? url;
-    out.push({
+    yield {
       index: i + 1,
-      label: `line ${i + 1}`,
-      input: { name: named || addr, url, environment },
-    });
-  });
-  return out;
+      input: { name: named || (URL_ADDRESS.exec(url)?.[1] ?? url), url, environment },
+    };
+  }
 }
 
-/** "name", then "name (2)", "name (3)"... for names that repeat in another tool's file. */
-function uniqueName(name: string, taken: Set<string>): string {
+/**
+ * "name", then "name (2)", "name (3)"... for names that repeat in another tool's file, cut to fit
+ * the 64 characters of a name. `next` remembers each name's next suffix, so n repeats of one name
+ * cost n lookups in all, not n² (150,000 of one host:port took minutes).
+ */
+function uniqueName(name: string, taken: Set<string>, next: Map<string, number>): string {
   if (!taken.has(name)) return name;
-  for (let n = 2; ; n++) {
-    const next = `${name.slice(0, 58)} (${n})`;
-    if (!taken.has(next)) return next;
+  for (let n = next.get(name) ?? 2; ; n++) {
+    const suffix = ` (${n})`;
+    const stem =
+      name.length + suffix.length > 64 ? name.slice(0, 64 - suffix.length).trimEnd() : name;
+    const candidate = stem + suffix;
+    if (!taken.has(candidate)) {
+      next.set(name, n + 1);
+      return candidate;
+    }
   }
 }
 
@@ -268,11 +311,18 @@ function uniqueName(name: string, taken: Set<string>): string {
 export function parseConnectionsFile(text: string, options: ImportOptions = {}): ParsedImport {
   const body = text.replace(/^\uFEFF/, "").trim();
   if (body === "") throw badInput(`The file is empty: expected ${KNOWN}. ${NOTHING}`);
+  if (body.length > MAX_IMPORT_TEXT) {
+    throw badInput(
+      `The file is ${Math.ceil(body.length / 1048576)} MB; an import reads at most ${MAX_IMPORT_TEXT / 1048576} MB: split it into several files. ${NOTHING}`,
+      { field: "content", max: MAX_IMPORT_TEXT },
+    );
+  }
   const environment = options.environment ?? "dev";
   const errors: EntryError[] = [];
   const notes: string[] = [];
   let format: ImportFormat | undefined;
-  let entries: Entry[];
+  let entries: Iterable<Entry>;
+  let where: (e: Entry) => string;
 
   let doc: unknown;
   let isJson = false;
@@ -280,8 +330,8 @@ export function parseConnectionsFile(text: string, options: ImportOptions = {}):
     try {
       doc = JSON.parse(body);
       isJson = true;
-    } catch (e) {
-      throw badInput(`The file is not valid JSON (${(e as Error).message}). ${NOTHING}`);
+    } catch {
+      throw badInput(`The file is not valid JSON (${jsonProblem(body)}). ${NOTHING}`);
     }
   } else {
     const decoded = decodeBase64Text(body);
@@ -313,11 +363,12 @@ export function parseConnectionsFile(text: string, options: ImportOptions = {}):
           `The JSON object is not a file we know: expected ${KNOWN} (a Cachify Studio export looks like {"version": 2, "profiles": [...]}). ${NOTHING}`,
         );
       }
-      const parsed = parseProfileFile(body);
+      const parsed = profilesFromExport(doc);
       return { format: "cachify", version: parsed.version, profiles: parsed.profiles, notes };
     }
     const list = doc as unknown[];
     if (list.length === 0) throw badInput(`The file lists no connections. ${NOTHING}`);
+    if (list.length > MAX_IMPORT_ENTRIES) throw importTooLarge(list.length);
     const objects = list.filter(isObject);
     const has = (keys: string[]) => objects.some((o) => keys.some((k) => k in o));
     const jsonFormat =
@@ -330,6 +381,7 @@ export function parseConnectionsFile(text: string, options: ImportOptions = {}):
             : "json-list";
     format = jsonFormat;
     entries = jsonEntries(list, jsonFormat, environment, errors);
+    where = (e) => entryLabel(list, e.index);
     if (format === "redisinsight") {
       const packed = objects.filter(
         (o) => typeof o.compressor === "string" && !/^none$/i.test(o.compressor),
@@ -342,34 +394,44 @@ export function parseConnectionsFile(text: string, options: ImportOptions = {}):
     }
   } else {
     format = "url-list";
-    entries = urlEntries(body, environment, errors);
-    if (entries.length === 0 && errors.length === 0) {
+    const lines = body.split(/\r?\n/);
+    if (!lines.some((l) => isEntryLine(l.trim()))) {
       throw badInput(`The file has no connection URLs (only blank or # lines). ${NOTHING}`);
     }
-    if (entries.length === 0 && errors.length > 0 && !body.includes("://")) {
-      throw badInput(`The file is not one we can read: expected ${KNOWN}. ${NOTHING}`);
-    }
+    entries = urlEntries(lines, environment, errors);
+    where = (e) => `line ${e.index}`;
   }
 
   const profiles: ConnectionProfile[] = [];
   const names = new Set<string>();
+  const suffixes = new Map<string, number>();
   for (const e of entries) {
     try {
-      const input = { ...e.input };
-      if (typeof input.name === "string") input.name = uniqueName(input.name.trim(), names);
+      const input = e.input;
+      if (typeof input.name === "string")
+        input.name = uniqueName(input.name.trim(), names, suffixes);
       const p = buildProfile(input);
       names.add(p.name);
       profiles.push(p);
     } catch (err) {
-      errors.push({ index: e.index, where: e.label, message: (err as Error).message });
+      errors.push({ index: e.index, where: where(e), message: (err as Error).message });
     }
+  }
+  if (format === "url-list" && profiles.length === 0 && !body.includes("://")) {
+    throw badInput(`The file is not one we can read: expected ${KNOWN}. ${NOTHING}`);
   }
   if (errors.length > 0) {
     errors.sort((a, b) => a.index - b.index);
-    const list = errors.map((x) => `${x.where}: ${x.message.replace(/\.$/, "")}`).join("; ");
+    const shown = errors.slice(0, LISTED_ERRORS);
+    const list = shown.map((x) => `${x.where}: ${x.message.replace(/\.$/, "")}`).join("; ");
+    const more = errors.length - shown.length;
     throw badInput(
-      `${errors.length} ${errors.length === 1 ? "entry" : "entries"} of this ${IMPORT_FORMAT_LABEL[format]} cannot be imported: ${list}. ${NOTHING}`,
-      { format, errors: errors.map(({ where, message }) => ({ where, message })) },
+      `${errors.length} ${errors.length === 1 ? "entry" : "entries"} of this ${IMPORT_FORMAT_LABEL[format]} cannot be imported: ${list}${more > 0 ? `; and ${more} more` : ""}. ${NOTHING}`,
+      {
+        format,
+        errors: errors.slice(0, DETAILED_ERRORS).map(({ where, message }) => ({ where, message })),
+        ...(errors.length > DETAILED_ERRORS ? { errorCount: errors.length } : {}),
+      },
     );
   }
   return { format, profiles, notes };

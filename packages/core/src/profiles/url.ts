@@ -1,5 +1,6 @@
 import { badInput } from "../common/errors.ts";
 import type { Engine, HostPort, RedisMode } from "./profile.ts";
+import { redactUrl } from "./url-secrets.ts";
 
 export interface ParsedUrl {
   engine: Engine;
@@ -28,13 +29,25 @@ const URL_HELP =
   "Use redis://[user:pass@]host:port[/db], rediss://..., redis+cluster://host:port[,host:port], " +
   "redis+sentinel://host:port[,host:port]/MASTER[/db] or memcached://host:port[,host:port].";
 
+/**
+ * Whether a piece of `url` may be quoted in a message: only text after the URL's last "@" (what
+ * redactUrl leaves visible), never a piece that may hold part of a password.
+ */
+function showable(piece: string, url: string): boolean {
+  return url.slice(url.lastIndexOf("@") + 1).includes(piece);
+}
+
 function parseHostPort(part: string, defaultPort: number, url: string): HostPort {
   const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(part);
-  if (!m) throw badInput(`"${part}" in ${url} is not host:port. ${URL_HELP}`);
+  if (!m) {
+    const what = showable(part, url) ? `"${part}"` : "A host";
+    throw badInput(`${what} in ${redactUrl(url)} is not host:port. ${URL_HELP}`);
+  }
   const host = m[1]!.replace(/^\[|\]$/g, "");
   const port = m[2] === undefined ? defaultPort : Number(m[2]);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw badInput(`Port ${m[2]} in ${url} is out of range: use 1 to 65535.`);
+    const what = showable(m[2]!, url) ? `Port ${m[2]}` : "A port";
+    throw badInput(`${what} in ${redactUrl(url)} is out of range: use 1 to 65535.`);
   }
   return { host, port };
 }
@@ -42,7 +55,7 @@ function parseHostPort(part: string, defaultPort: number, url: string): HostPort
 /** Parses the URL forms of cli.md. Hosts lists are comma-separated, so we do not use WHATWG URL. */
 export function parseConnectionUrl(url: string): ParsedUrl {
   const m = /^([a-z+]+:)\/\/(?:([^@/]*)@)?([^/?#]+)(\/[^?#]*)?$/i.exec(url.trim());
-  if (!m) throw badInput(`"${url}" is not a connection URL. ${URL_HELP}`);
+  if (!m) throw badInput(`"${redactUrl(url)}" is not a connection URL. ${URL_HELP}`);
   const scheme = SCHEMES[m[1]!.toLowerCase()];
   if (!scheme) throw badInput(`Unknown scheme "${m[1]}". ${URL_HELP}`);
   let username: string | undefined;
@@ -65,7 +78,11 @@ export function parseConnectionUrl(url: string): ParsedUrl {
   let sentinelMaster: string | undefined;
   if (scheme.mode === "sentinel") {
     if (path.length === 0) throw badInput(`Sentinel URL needs the master name. ${URL_HELP}`);
-    sentinelMaster = decodeURIComponent(path[0]!);
+    try {
+      sentinelMaster = decodeURIComponent(path[0]!);
+    } catch {
+      throw badInput(`The master name in the URL is not valid percent-encoding. ${URL_HELP}`);
+    }
     if (path[1] !== undefined) db = parseDb(path[1], url);
   } else if (path.length > 0) {
     if (scheme.engine === "memcached" || scheme.mode === "cluster") {
@@ -92,7 +109,8 @@ export function parseConnectionUrl(url: string): ParsedUrl {
 function parseDb(s: string, url: string): number {
   const n = Number(s);
   if (!/^\d+$/.test(s) || n > 15999) {
-    throw badInput(`Database index "${s}" in ${url} must be a whole number like 0.`);
+    const what = showable(s, url) ? `Database index "${s}"` : "The database index";
+    throw badInput(`${what} in ${redactUrl(url)} must be a whole number like 0.`);
   }
   return n;
 }

@@ -48,9 +48,13 @@ function int(v: unknown, field: string, min: number, max: number): number {
   return n;
 }
 
+/** Fields whose value may hold a secret: never quoted in a message. */
+const SECRET_FIELDS = new Set(["password", "sentinelPassword", "url"]);
+
 function str(v: unknown, field: string): string {
-  if (typeof v !== "string") throw badInput(`${field} must be text (got ${JSON.stringify(v)}).`);
-  return v;
+  if (typeof v === "string") return v;
+  const got = SECRET_FIELDS.has(field) ? "" : ` (got ${JSON.stringify(v)})`;
+  throw badInput(`${field} must be text${got}.`, { field });
 }
 
 function bool(v: unknown, field: string): boolean {
@@ -71,8 +75,14 @@ function hostPort(v: unknown, field: string): HostPort {
 
 function nonEmptyHost(v: unknown, field: string): string {
   const h = str(v, field).trim();
-  if (h === "" || /[\s/@]/.test(h))
-    throw badInput(`${field} "${h}" is not a host name or address.`);
+  // Never quoted with an "@": that is "user:password@host" typed into the host field.
+  if (h.includes("@"))
+    throw badInput(
+      `${field} holds "@": give the host alone, and the user and password in username and password.`,
+      { field },
+    );
+  if (h === "" || /\s|\//.test(h))
+    throw badInput(`${field} "${h}" is not a host name or address.`, { field });
   return h;
 }
 

@@ -8,4 +8,5 @@ export * from "./runner.ts";
 export * from "./templates.ts";
 export * from "./ttl.ts";
 export * from "./types.ts";
+export * from "./uploaded-content.ts";
 export * from "./warmup-source.ts";

@@ -26,6 +26,13 @@ export interface PlanRepository {
   items(planId: string, offset: number, limit: number): PlanItem[];
   /** Drops the stored keys of plans created before `before` (their records stay for history). */
   purgeItems(before: number): number;
+  /**
+   * Claims the plan for one execution, atomically for every process sharing the store: the first
+   * caller gets it; any other learns which execution did.
+   */
+  claim(planId: string, executionId: string): { claimed: true } | { claimed: false; by: string };
+  /** Gives a claim back (its execution could not start). */
+  release(planId: string, executionId: string): void;
 }
 
 export interface ExecutionQuery {

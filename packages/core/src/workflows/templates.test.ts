@@ -40,7 +40,10 @@ describe("workflow templates: params", () => {
       /Param mode of ttl-normalize must be one of all, persistent-only, clamp-max, clamp-min/,
     );
     expect(() => validateSpec("warmup-set", { condition: "always" })).toThrow(
-      /param file .* or param entries/,
+      /param content .*, param entries .*, or param file/,
+    );
+    expect(() => validateSpec("warmup-set", { content: "key,value\n", entries: [] })).toThrow(
+      /from one place/,
     );
     expect(() => validateSpec("nope", {})).toThrow(/Unknown template "nope"/);
     expect(() => validateSpec("ttl-normalize", { pattern: "*", ttl: 5, ttlSeconds: 6 })).toThrow(
@@ -166,7 +169,7 @@ describe("warm-up sources", () => {
     expect(text(e.value)).toBe('{"a":1}');
     expect(e.ttlSeconds).toBe(5);
     expect(parseJsonLine("   ", 2)).toBeUndefined();
-    expect(() => parseJsonLine("{bad", 3)).toThrow(/line 3 is not valid JSON/);
+    expect(() => parseJsonLine("{bad", 3)).toThrow(/line 3 is not valid JSON at column 2/);
     expect(() => parseJsonLine('{"value":"v"}', 4)).toThrow(/line 4 has no key/);
   });
   it("splits lines across chunks", () => {
@@ -191,6 +194,10 @@ describe("warm-up sources", () => {
       ["c", "plain", undefined],
     ]);
     expect(() => new CsvEntryParser().push("k,v\n")).toThrow(/must be a header/);
+    // The header line may be any file's first line: the error names the missing column only.
+    expect(() => new CsvEntryParser().push("key,secret-data\n")).toThrow(
+      /^CSV line 1 must be a header .*; it names no value column\.$/,
+    );
     const q = new CsvEntryParser();
     q.push("key,value\n");
     expect(() => q.push("a,b,c\n")).toThrow(/CSV line 2 has 3 fields/);

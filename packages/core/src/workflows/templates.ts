@@ -121,21 +121,27 @@ export const BUILTIN_TEMPLATES: readonly TemplateDescriptor[] = [
     version: 1,
     name: "Warm-up set",
     description:
-      "Writes keys from a JSON-lines or CSV file, or from inline entries, always, only where missing, or only where present.",
+      "Writes keys from a JSON-lines or CSV file (uploaded, or a path for the CLI), or from inline entries, always, only where missing, or only where present.",
     destructive: true,
     params: [
       {
         name: "file",
         type: "string",
         required: false,
-        help: 'JSON lines ({"key":..,"value":..,"ttlSeconds"?:..}) or CSV with a key,value[,ttlSeconds] header',
+        help: 'CLI only: the path of a JSON-lines ({"key":..,"value":..,"ttlSeconds"?:..}) or CSV (key,value[,ttlSeconds] header) file',
+      },
+      {
+        name: "content",
+        type: "string",
+        required: false,
+        help: "the content of such a file, uploaded (the API reads no path: the web form sends the file you pick)",
       },
       {
         name: "format",
         type: "enum",
         required: false,
         values: ["jsonl", "csv"],
-        help: "file format (default: from the file name; .csv is CSV, anything else JSON lines)",
+        help: "file format (default: a file's name ending in .csv, or content not starting with {, is CSV; anything else JSON lines)",
       },
       {
         name: "entries",
@@ -351,12 +357,21 @@ export function validateSpec(builtin: string, input: Record<string, unknown>): W
         if (typeof p.file !== "string") throw badInput("Param file of warmup-set must be a path.");
         params.file = p.file;
       }
+      if (p.content !== undefined) {
+        if (typeof p.content !== "string") {
+          throw badInput(
+            "Param content of warmup-set must be the file's text (JSON lines or CSV).",
+          );
+        }
+        params.content = p.content;
+      }
       if (p.format !== undefined)
         params.format = oneOf(t.id, "format", p.format, ["jsonl", "csv"] as const);
       if (p.entries !== undefined) params.entries = entries(p.entries);
-      if ((params.file === undefined) === (params.entries === undefined)) {
+      const sources = [params.file, params.content, params.entries].filter((x) => x !== undefined);
+      if (sources.length !== 1) {
         throw badInput(
-          "Template warmup-set needs its entries from one place: param file (JSON lines or CSV) or param entries (inline), not both and not neither.",
+          "Template warmup-set needs its entries from one place: param content (an uploaded JSON-lines or CSV file), param entries (inline), or param file (a path, CLI only); not several and not none.",
         );
       }
       if (p.ttlSeconds !== undefined) {

@@ -36,8 +36,10 @@ export interface WarmupEntryInput {
 }
 
 export interface WarmupSetParams {
-  /** A JSON-lines or CSV file on this machine. */
+  /** A JSON-lines or CSV file on this machine: read for the CLI only (its own user chose it). */
   file?: string;
+  /** A JSON-lines or CSV file's content, uploaded (the API: the web form sends the picked file). */
+  content?: string;
   format?: "jsonl" | "csv";
   entries?: WarmupEntryInput[];
   /** Default TTL for entries without their own; absent: no expiry. */
@@ -126,6 +128,8 @@ export interface PlanRecord {
   error?: { code: string; message: string };
   /** Set once an execution used this plan: a plan runs once; rerun makes a fresh one. */
   executionId?: string;
+  /** false: the dry-run found the profile's user cannot take snapshots (no DUMP): none are taken. */
+  snapshots?: false;
   parent?: { executionId: string; kind: "rerun" | "rerun-with-edits"; paramsDiff: ParamChange[] };
   finishedAt?: number;
 }

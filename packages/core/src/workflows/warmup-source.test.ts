@@ -162,7 +162,7 @@ describe("JsonLinesParser (JSON lines read from bytes)", () => {
     const p = new JsonLinesParser();
     p.push(Buffer.from('{"key":"a","value":"1"}\n\n{"key":"b",'));
     expect(() => p.push(Buffer.from('"value":"2","ttl":0}\n'))).toThrow(
-      /^line 3: ttlSeconds must be a whole number of seconds from 1 to 315360000; got 0\.$/,
+      /^line 3: ttlSeconds must be a whole number of seconds from 1 to 315360000; it is less than 1\.$/,
     );
   });
 });

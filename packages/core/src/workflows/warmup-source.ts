@@ -1,5 +1,6 @@
 import { badInput } from "../common/errors.ts";
 import { bytesFromBase64, keyFromText } from "../common/keys.ts";
+import { jsonSyntaxError } from "./json-syntax.ts";
 import type { WarmupEntryInput } from "./types.ts";
 
 export interface WarmupEntry {
@@ -9,6 +10,23 @@ export interface WarmupEntry {
 }
 
 const MAX_TTL = 315_360_000;
+
+/**
+ * The longest JSON line a warm-up file may have (3 MiB). A plan stores its entries 256 to a
+ * SQLite BLOB, whose largest size is 1,000,000,000 bytes: 256 lines of 3 MiB (805 MB) fit, where
+ * 64 MiB lines would need 16 GiB. Three times Memcached's default item limit, far above a usual
+ * cache value; a longer line is refused without being held whole.
+ */
+export const MAX_JSON_LINE_BYTES = 3 * 1024 * 1024;
+
+/** Why a value is not a TTL, without quoting it (it may come from any file). */
+function notTtl(v: unknown): string {
+  if (typeof v !== "number" || Number.isNaN(v)) {
+    return typeof v === "boolean" ? "true or false" : "not a number";
+  }
+  if (!Number.isInteger(v)) return "a fraction";
+  return v < 1 ? "less than 1" : "more than the maximum";
+}
 
 function bytesOf(text: string | undefined, b64: string | undefined, what: string, where: string) {
   if (b64 !== undefined) {
@@ -27,7 +45,7 @@ function ttlOf(v: unknown, where: string): number | undefined {
   const n = typeof v === "string" ? Number(v) : v;
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > MAX_TTL) {
     throw badInput(
-      `${where}: ttlSeconds must be a whole number of seconds from 1 to ${MAX_TTL}; got ${JSON.stringify(v)}.`,
+      `${where}: ttlSeconds must be a whole number of seconds from 1 to ${MAX_TTL}; it is ${notTtl(n)}.`,
     );
   }
   return n;
@@ -58,9 +76,12 @@ export function parseJsonLine(line: string, lineNo: number): WarmupEntry | undef
   let o: unknown;
   try {
     o = JSON.parse(trimmed);
-  } catch (e) {
+  } catch {
+    // Position and reason only: JSON.parse's message quotes the line.
+    const e = jsonSyntaxError(trimmed);
+    const column = e.column + line.length - line.trimStart().length;
     throw badInput(
-      `${where} is not valid JSON (${(e as Error).message}): each line must be one object like {"key":"k","value":"v"}.`,
+      `${where} is not valid JSON at column ${column} (${e.reason}): each line must be one object like {"key":"k","value":"v"}.`,
     );
   }
   if (typeof o !== "object" || o === null || Array.isArray(o)) {
@@ -166,8 +187,9 @@ export class CsvEntryParser {
       const hasKey = h.includes("key") || h.includes("keyBase64");
       const hasValue = h.includes("value") || h.includes("valueBase64");
       if (!hasKey || !hasValue) {
+        // Which column is missing, not what the line says: it may be any file's first line.
         throw badInput(
-          `CSV line 1 must be a header naming the columns: key,value (optionally ttlSeconds; keyBase64/valueBase64 for bytes); got "${rec.join(",")}".`,
+          `CSV line 1 must be a header naming the columns: key,value (optionally ttlSeconds; keyBase64/valueBase64 for bytes); it names no ${hasKey ? "value" : "key"} column.`,
         );
       }
       return;
@@ -261,8 +283,9 @@ function fieldOf(b: Uint8Array, s: number, e: number): number {
  * ways give the same entries and the same errors, naming the same line.
  */
 export class JsonLinesParser {
-  /** The start of a line the last chunk did not finish. */
+  /** The start of a line the last chunk did not finish, and its length. */
   private rest: Uint8Array[] = [];
+  private held = 0;
   private lineNo = 0;
 
   /**
@@ -277,12 +300,13 @@ export class JsonLinesParser {
     if (this.rest.length > 0) {
       const lf = chunk.indexOf(LF);
       if (lf < 0) {
-        this.rest.push(chunk.slice());
+        this.hold(chunk, 0);
         return out;
       }
-      this.rest.push(chunk.subarray(0, lf));
+      this.hold(chunk.subarray(0, lf), 0, false);
       const line = concatBytes(this.rest);
       this.rest = [];
+      this.held = 0;
       this.line(line, 0, line.length, out);
       start = lf + 1;
     }
@@ -292,9 +316,19 @@ export class JsonLinesParser {
       this.line(chunk, start, lf, out);
       start = lf + 1;
     }
-    // A copy, so a short unfinished line does not hold the whole chunk.
-    if (start < chunk.length) this.rest.push(chunk.slice(start));
+    if (start < chunk.length) this.hold(chunk, start);
     return out;
+  }
+
+  /**
+   * Keeps the unfinished line's bytes from `from` on, refusing them once the line is longer than
+   * the cap (one byte more for a CR before the newline): memory stays bounded by the cap.
+   */
+  private hold(chunk: Uint8Array, from: number, copy = true): void {
+    this.held += chunk.length - from;
+    if (this.held > MAX_JSON_LINE_BYTES + 1) throw lineTooLong(this.lineNo + 1);
+    // A copy, so a short unfinished line does not hold the whole chunk.
+    this.rest.push(copy ? chunk.slice(from) : chunk.subarray(from));
   }
 
   /** The last line when the file does not end in a newline. */
@@ -303,6 +337,7 @@ export class JsonLinesParser {
     if (this.rest.length > 0) {
       const line = concatBytes(this.rest);
       this.rest = [];
+      this.held = 0;
       this.line(line, 0, line.length, out);
     }
     return out;
@@ -312,6 +347,7 @@ export class JsonLinesParser {
     this.lineNo++;
     let end = e;
     if (end > s && b[end - 1] === CR) end--;
+    if (end - s > MAX_JSON_LINE_BYTES) throw lineTooLong(this.lineNo);
     const fast = this.fast(b, s, end);
     if (fast) {
       out.push(fast);
@@ -385,6 +421,12 @@ export class JsonLinesParser {
     if ((seen & (FIELD_TTL_SECONDS | FIELD_TTL)) === 0) return { key, value };
     return { key, value, ttlSeconds: ttlOf(ttl, `line ${this.lineNo}`)! };
   }
+}
+
+function lineTooLong(lineNo: number) {
+  return badInput(
+    `line ${lineNo} is longer than ${MAX_JSON_LINE_BYTES / 1024 / 1024} MiB, the most a warm-up line may hold: set a value that large on its own (cachify set), or split it into smaller keys.`,
+  );
 }
 
 function concatBytes(parts: Uint8Array[]): Uint8Array {

@@ -8,6 +8,7 @@ const UNSUPPORTED: Partial<Record<Operation["kind"], string>> = {
   keyspaceEvents: "Memcached publishes no keyspace notifications.",
   commandInfo: "Memcached has no command table (COMMAND INFO is a Redis command).",
   raw: "The command console speaks Redis commands; it is not available for memcached profiles.",
+  aclDryRun: "Memcached has no ACL users to check (ACL DRYRUN is a Redis command).",
 };
 
 export function unsupported(kind: Operation["kind"]): CachifyError {

@@ -19,6 +19,15 @@ function unknownDoc(name: string): CommandDoc {
   return { name, flags: [], categories: [], firstKey: 0, lastKey: 0, step: 0, known: false };
 }
 
+/** A key spec (RESP2: a flat list of name, value pairs): its "flags" value. */
+function keySpecFlags(spec: unknown): string[] {
+  if (!Array.isArray(spec)) return [];
+  for (let i = 0; i + 1 < spec.length; i += 2) {
+    if (text(spec[i]) === "flags") return list(spec[i + 1]).map((f) => f.toUpperCase());
+  }
+  return [];
+}
+
 /**
  * One COMMAND INFO entry: [name, arity, flags, first key, last key, step, ACL categories (Redis
  * 6+), tips, key specs, subcommands (both Redis 7)]. Nil for a command the server does not know.
@@ -37,6 +46,7 @@ export function parseCommandEntry(requested: string, raw: unknown): CommandEntry
     step: int(raw[5]),
     known: true,
   };
+  if (Array.isArray(raw[8])) doc.keySpecFlags = (raw[8] as unknown[]).map(keySpecFlags);
   const subcommands = new Map<string, CommandEntry>();
   if (Array.isArray(raw[9])) {
     for (const sub of raw[9] as unknown[]) {
@@ -45,6 +55,7 @@ export function parseCommandEntry(requested: string, raw: unknown): CommandEntry
       const entry = parseCommandEntry(full, sub);
       subcommands.set(full.slice(full.indexOf("|") + 1), entry);
     }
+    doc.subcommands = [...subcommands.keys()];
   }
   return { doc, movableKeys: flags.includes("movablekeys"), subcommands };
 }

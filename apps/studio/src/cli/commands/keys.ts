@@ -9,7 +9,7 @@ import { type RunAction, wholeNumber } from "../run-action.ts";
 import { collectionText, ttlText } from "../value-text.ts";
 
 /** A CLI command is itself a deliberate act: it stands for the confirm dialog; prod needs --confirm. */
-function confirmationFrom(o: { confirm?: string }): Confirmation {
+export function confirmationFrom(o: { confirm?: string }): Confirmation {
   return { acknowledged: true, ...(o.confirm !== undefined ? { typedName: o.confirm } : {}) };
 }
 

@@ -3,6 +3,7 @@ import { PolicyService } from "../../app/policy-service.ts";
 import type { CliContext } from "../context.ts";
 import { table } from "../io.ts";
 import type { RunAction } from "../run-action.ts";
+import { confirmationFrom } from "./keys.ts";
 
 export function registerPolicyCommands(program: Command, ctx: CliContext, run: RunAction): void {
   const policy = program.command("policy").description("forced read-only policies");
@@ -15,7 +16,7 @@ export function registerPolicyCommands(program: Command, ctx: CliContext, run: R
     .option("--json", "print JSON")
     .action(
       run(async (p, names: string[], o) => {
-        const views = service().force(names, o.reason);
+        const views = service().force(names, o.reason, { origin: "cli" });
         p.result(
           { policies: views },
           () => `Forced read-only: ${views.map((v) => v.profile).join(", ")}.`,
@@ -26,10 +27,17 @@ export function registerPolicyCommands(program: Command, ctx: CliContext, run: R
   policy
     .command("clear <profiles...>")
     .description("remove the forced read-only policy (not the managed policy file's)")
+    .option(
+      "--confirm <name>",
+      "the profile name, required to lift a lock on prod (and where a guardrail setting asks for typed-name)",
+    )
     .option("--json", "print JSON")
     .action(
-      run(async (p, names: string[]) => {
-        const cleared = service().clear(names);
+      run(async (p, names: string[], o) => {
+        const cleared = service().clear(names, {
+          origin: "cli",
+          confirmation: confirmationFrom(o),
+        });
         p.result({ cleared }, () => `Cleared: ${cleared.join(", ")}.`);
       }),
     );

@@ -1,8 +1,49 @@
-import { badInput, type ProfileInput, type ProfileView } from "@cachify/core";
+import { badInput, type ProfileInput, type ProfileView, parseConnectionUrl } from "@cachify/core";
 import type { Command } from "commander";
 import type { CliContext } from "../context.ts";
 import { table } from "../io.ts";
 import { type RunAction, wholeNumber } from "../run-action.ts";
+import { firstLine, promptHidden, readFirstLine } from "../secret-input.ts";
+import { confirmationFrom } from "./keys.ts";
+
+/**
+ * The password of --password-stdin (the first line of stdin) or --password-prompt (typed on the
+ * terminal, not echoed): never on argv, where the shell history and the process list keep it.
+ */
+async function passwordFrom(
+  ctx: CliContext,
+  o: { passwordStdin?: boolean; passwordPrompt?: boolean; url?: string },
+): Promise<string | undefined> {
+  if (!o.passwordStdin && !o.passwordPrompt) return undefined;
+  if (o.passwordStdin && o.passwordPrompt)
+    throw badInput("Give --password-stdin or --password-prompt, not both.");
+  if (o.url !== undefined && parseConnectionUrl(o.url).password !== undefined) {
+    throw badInput(
+      "The URL already holds a password: leave it out of --url (argv is visible to other users) and give it on stdin or at the prompt only.",
+      { field: "url" },
+    );
+  }
+  let password: string;
+  if (o.passwordStdin) {
+    password = firstLine(await (ctx.io.readStdin ?? (() => readFirstLine()))());
+  } else {
+    const prompt =
+      ctx.io.promptSecret ?? (process.stdin.isTTY ? (q: string) => promptHidden(q) : undefined);
+    if (!prompt) {
+      throw badInput(
+        "--password-prompt needs a terminal: pipe the password in with --password-stdin instead.",
+      );
+    }
+    password = await prompt("Password: ");
+  }
+  if (password === "") {
+    throw badInput(
+      `No password was given ${o.passwordStdin ? "on stdin (its first line is empty)" : "at the prompt"}.`,
+      { field: "password" },
+    );
+  }
+  return password;
+}
 
 function describeProfile(v: ProfileView): string {
   const lock = v.forcedReadOnly
@@ -48,10 +89,14 @@ export function registerProfileCommands(program: Command, ctx: CliContext, run: 
     )
     .option("--retry-backoff <kind>", "constant or exponential")
     .option("--retry-delay-ms <n>", "first retry delay in ms", wholeNumber("--retry-delay-ms"))
+    .option("--password-stdin", "read the password from the first line of stdin")
+    .option("--password-prompt", "ask for the password on the terminal, without echo")
     .option("--json", "print JSON")
     .action(
       run(async (p, name: string, o) => {
         const input: ProfileInput = { name, url: o.url, environment: o.env };
+        const password = await passwordFrom(ctx, o);
+        if (password !== undefined) input.password = password;
         if (o.readOnly) input.readOnly = true;
         if (o.timeoutMs !== undefined) input.timeoutMs = o.timeoutMs;
         if (
@@ -67,7 +112,12 @@ export function registerProfileCommands(program: Command, ctx: CliContext, run: 
         }
         const app = ctx.open();
         const view = app.profiles.view(app.profiles.create(input));
-        p.result(view, () => `Added profile "${view.name}" (${view.url}, ${view.environment}).`);
+        // A profile added at a locked address inherits the lock: say so, not only on a refusal.
+        const lock = view.forcedReadOnly ? ` It is read-only: ${view.forcedReadOnlyReason}.` : "";
+        p.result(
+          view,
+          () => `Added profile "${view.name}" (${view.url}, ${view.environment}).${lock}`,
+        );
       }),
     );
 
@@ -108,12 +158,50 @@ export function registerProfileCommands(program: Command, ctx: CliContext, run: 
     );
 
   profile
-    .command("remove <name>")
-    .description("remove a profile")
+    .command("edit <name>")
+    .description(
+      "change a profile; lowering its environment, turning read-only off or moving a prod profile needs --confirm NAME on prod",
+    )
+    .option("--rename <new>", "a new name (its locks follow it)")
+    .option("--url <url>", "a new address (redis://..., memcached://...)")
+    .option("--env <environment>", "dev, staging or prod")
+    .option("--read-only", "refuse every change on this profile")
+    .option("--no-read-only", "allow changes again")
+    .option("--timeout-ms <n>", "operation timeout in ms", wholeNumber("--timeout-ms"))
+    .option("--password-stdin", "read a new password from the first line of stdin")
+    .option("--password-prompt", "ask for a new password on the terminal, without echo")
+    .option("--confirm <name>", "the profile name, where the change needs it typed")
     .option("--json", "print JSON")
     .action(
-      run(async (p, name: string) => {
-        const removed = await ctx.open().profiles.remove(name);
+      run(async (p, name: string, o) => {
+        const input: ProfileInput = {};
+        if (o.rename !== undefined) input.name = o.rename;
+        if (o.url !== undefined) input.url = o.url;
+        if (o.env !== undefined) input.environment = o.env;
+        if (o.readOnly !== undefined) input.readOnly = o.readOnly;
+        if (o.timeoutMs !== undefined) input.timeoutMs = o.timeoutMs;
+        const password = await passwordFrom(ctx, o);
+        if (password !== undefined) input.password = password;
+        if (Object.keys(input).length === 0)
+          throw badInput("Nothing to change: give --rename, --url, --env, --read-only, ... .");
+        const app = ctx.open();
+        const view = app.profiles.view(
+          app.profiles.update(name, input, { origin: "cli", confirmation: confirmationFrom(o) }),
+        );
+        p.result(view, () => `Changed profile "${view.name}".\n${describeProfile(view)}`);
+      }),
+    );
+
+  profile
+    .command("remove <name>")
+    .description("remove a profile (a prod one needs --confirm NAME)")
+    .option("--confirm <name>", "the profile name, to remove a prod profile")
+    .option("--json", "print JSON")
+    .action(
+      run(async (p, name: string, o) => {
+        const removed = await ctx
+          .open()
+          .profiles.remove(name, { origin: "cli", confirmation: confirmationFrom(o) });
         p.result({ removed: removed.name }, () => `Removed profile "${removed.name}".`);
       }),
     );
@@ -134,11 +222,12 @@ export function registerProfileCommands(program: Command, ctx: CliContext, run: 
         }
         const app = ctx.open();
         const imported = app.profiles.importFile(text);
-        p.result(
-          { imported: imported.map((x) => app.profiles.view(x)) },
-          () =>
-            `Imported ${imported.length} profile(s): ${imported.map((x) => x.name).join(", ")}.`,
-        );
+        // Views only for --json (a big import names its first profiles and counts the rest).
+        p.result(p.json ? { imported: app.profiles.views(imported) } : undefined, () => {
+          const names = imported.slice(0, 20).map((x) => x.name);
+          const more = imported.length - names.length;
+          return `Imported ${imported.length} profile(s): ${names.join(", ")}${more > 0 ? ` and ${more} more` : ""}.`;
+        });
       }),
     );
 

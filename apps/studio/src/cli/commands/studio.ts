@@ -4,8 +4,11 @@ import { type App, recoveryNotice } from "../../app/open-app.ts";
 import type { CliContext } from "../context.ts";
 import { type RunAction, wholeNumber } from "../run-action.ts";
 
+/** Said under every printed link: it is one-time, so a pasted-too-late one needs a successor. */
+const ONE_TIME = "(The link works once, within 60 s: `cachify studio link` prints a new one.)\n";
+
 export function registerStudioCommand(program: Command, ctx: CliContext, run: RunAction): void {
-  program
+  const studioCommand = program
     .command("studio")
     .description(
       "start the studio (local web UI and API on 127.0.0.1) and open its window; if one already runs on this data folder, open a window on it",
@@ -17,19 +20,25 @@ export function registerStudioCommand(program: Command, ctx: CliContext, run: Ru
         // Loaded on demand: the HTTP server is not needed by the other, short-lived commands.
         const { claimInstance } = await import("../../server/instance-lock.ts");
         const { openWindow } = await import("../../server/open-window.ts");
+        const { requestLaunchLink } = await import("../../server/launch-codes.ts");
         const dataDir = ctx.dataDir;
         const claim = await claimInstance(dataDir);
         if (claim.kind === "running") {
-          // One studio per data folder: a second launch is a window on the first.
+          // One studio per data folder: a second launch is a window on the first, through a
+          // one-time link of its own (the token stays out of the browser's argv).
           const s = claim.instance;
           ctx.io.out(
-            `Cachify Studio is already running for this data folder (pid ${s.pid}, port ${s.port}): ${s.url}\n` +
+            `Cachify Studio is already running for this data folder (pid ${s.pid}, port ${s.port}): ${await requestLaunchLink(s.port, s.token)}\n` +
+              ONE_TIME +
               `Data folder: ${dataDir}\n` +
               (o.port && o.port !== s.port
                 ? `(--port ${o.port} ignored: it keeps its port)\n`
                 : ""),
           );
-          if (o.open) ctx.io.out(`${(await openWindow(s.url, { env: ctx.io.env })).message}\n`);
+          if (o.open) {
+            const link = await requestLaunchLink(s.port, s.token);
+            ctx.io.out(`${(await openWindow(link, { env: ctx.io.env })).message}\n`);
+          }
           return;
         }
         const lock = claim.lock;
@@ -45,7 +54,7 @@ export function registerStudioCommand(program: Command, ctx: CliContext, run: Ru
           throw e;
         }
         const stopNotices = watchWorkflowNotices(studio.app);
-        lock.ready({ port: studio.port, token: studio.token, url: studio.url });
+        lock.ready({ port: studio.port, token: studio.token });
         if (lock.tookOverFrom !== undefined) {
           ctx.io.out(
             `A studio that stopped without cleaning up (pid ${lock.tookOverFrom}) had left this data folder marked in use: taken over.\n`,
@@ -54,9 +63,11 @@ export function registerStudioCommand(program: Command, ctx: CliContext, run: Ru
         const recovered = studio.app.store.recovered;
         if (recovered) ctx.io.err(`cachify: ${recoveryNotice(recovered)}\n`);
         ctx.io.out(
-          `Cachify Studio is running: ${studio.url}\nData folder: ${dataDir}\nPress Ctrl+C to stop.\n`,
+          `Cachify Studio is running: ${studio.link()}\n${ONE_TIME}Data folder: ${dataDir}\nPress Ctrl+C to stop.\n`,
         );
-        if (o.open) ctx.io.out(`${(await openWindow(studio.url, { env: ctx.io.env })).message}\n`);
+        // The window gets a link of its own: the printed one stays usable for a browser tab.
+        if (o.open)
+          ctx.io.out(`${(await openWindow(studio.link(), { env: ctx.io.env })).message}\n`);
         await new Promise<void>((resolve) => {
           const stop = () => resolve();
           process.once("SIGINT", stop);
@@ -68,6 +79,21 @@ export function registerStudioCommand(program: Command, ctx: CliContext, run: Ru
         process.off("exit", releaseOnExit);
         stopNotices();
         await studio.close();
+      }),
+    );
+
+  studioCommand
+    .command("link")
+    .description(
+      "print a new one-time link to the studio running on this data folder (each link works once, within 60 s)",
+    )
+    .action(
+      run(async () => {
+        const { findRunning } = await import("../../server/instance-lock.ts");
+        const { requestLaunchLink } = await import("../../server/launch-codes.ts");
+        const s = await findRunning(ctx.dataDir);
+        ctx.io.out(`${await requestLaunchLink(s.port, s.token)}\n`);
+        ctx.io.err(ONE_TIME);
       }),
     );
 }

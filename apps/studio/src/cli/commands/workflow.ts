@@ -220,6 +220,7 @@ export function registerWorkflowCommands(
           policy: policyFromPairs(o.policy),
           ...(o.description ? { description: o.description } : {}),
           ...(o.replace ? { replace: true } : {}),
+          origin: "cli",
         });
         p.result(
           savedView(t),

@@ -51,7 +51,7 @@ export function registerOnboardingRoutes(
       format: r.format,
       formatLabel: r.formatLabel,
       imported: r.imported,
-      profiles: r.profiles.map((p) => app.profiles.view(p)),
+      profiles: app.profiles.views(r.profiles),
       notes: r.notes,
     });
   });

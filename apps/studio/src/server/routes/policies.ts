@@ -9,6 +9,13 @@ const ForceBody = z.object({
   reason: z.string().max(200).optional(),
 });
 const Params = z.object({ profileId: z.string().min(1) });
+const ClearBody = z
+  .object({
+    confirm: z
+      .object({ challengeId: z.string().optional(), typedName: z.string().optional() })
+      .optional(),
+  })
+  .optional();
 
 export function registerPolicyRoutes(server: FastifyInstance, app: App): void {
   const service = new PolicyService(app);
@@ -20,11 +27,21 @@ export function registerPolicyRoutes(server: FastifyInstance, app: App): void {
 
   server.post("/api/policies/read-only", async (req) => {
     const body = parse(ForceBody, req.body, "body");
-    return { policies: service.force([body.profileId], body.reason ?? "forced read-only") };
+    return {
+      policies: service.force([body.profileId], body.reason ?? "forced read-only", {
+        origin: "api",
+      }),
+    };
   });
 
   server.delete("/api/policies/read-only/:profileId", async (req) => {
     const { profileId } = parse(Params, req.params, "path");
-    return { cleared: service.clear([profileId]) };
+    const confirm = parse(ClearBody, req.body ?? undefined, "body")?.confirm;
+    return {
+      cleared: service.clear([profileId], {
+        origin: "api",
+        ...(confirm ? { confirmation: confirm } : {}),
+      }),
+    };
   });
 }

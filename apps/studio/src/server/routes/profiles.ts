@@ -6,6 +6,12 @@ import { parse } from "../parse.ts";
 const Params = z.object({ id: z.string().min(1) });
 // Profile fields are validated by the core (buildProfile): one rule set for API, CLI and imports.
 const Body = z.record(z.string(), z.unknown());
+const Confirm = z
+  .object({ challengeId: z.string().optional(), typedName: z.string().optional() })
+  .optional();
+/** A change that lowers protection is answered 428 first; `confirm` answers the challenge. */
+const Guarded = z.looseObject({ confirm: Confirm });
+const RemoveBody = z.object({ confirm: Confirm }).optional();
 
 export function registerProfileRoutes(server: FastifyInstance, app: App): void {
   server.get("/api/profiles", async () => ({
@@ -24,12 +30,18 @@ export function registerProfileRoutes(server: FastifyInstance, app: App): void {
 
   server.put("/api/profiles/:id", async (req) => {
     const { id } = parse(Params, req.params, "path");
-    return app.profiles.view(app.profiles.update(id, parse(Body, req.body, "profile")));
+    const { confirm, ...fields } = parse(Guarded, req.body, "profile");
+    const ctx = { origin: "api" as const, ...(confirm ? { confirmation: confirm } : {}) };
+    return app.profiles.view(app.profiles.update(id, fields, ctx));
   });
 
   server.delete("/api/profiles/:id", async (req) => {
     const { id } = parse(Params, req.params, "path");
-    await app.profiles.remove(id);
+    const confirm = parse(RemoveBody, req.body, "body")?.confirm;
+    await app.profiles.remove(id, {
+      origin: "api",
+      ...(confirm ? { confirmation: confirm } : {}),
+    });
     return { removed: true };
   });
 

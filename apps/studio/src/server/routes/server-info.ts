@@ -156,9 +156,11 @@ export function registerServerInfoRoutes(server: FastifyInstance, app: App): voi
   server.get("/api/profiles/:id/command-class", async (req) => {
     const profile = profileOf(req.params);
     const { command } = parse(ClassifyQuery, req.query, "query");
+    // The command and, for containers (CONFIG GET), the subcommand word: nothing after them.
+    const words = command.trim().split(/\s+/).slice(0, 2);
     const spec = await app.gate.classify(
       profile,
-      { kind: "raw", args: [new TextEncoder().encode(command)] },
+      { kind: "raw", args: words.map((w) => new TextEncoder().encode(w)) },
       { origin: "api" },
     );
     const readOnly = app.profiles.view(profile);

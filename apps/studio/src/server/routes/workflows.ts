@@ -70,7 +70,9 @@ const Id = z.object({ id: z.string().min(1) });
 
 /**
  * Workflows over HTTP: templates, dry-run plans paged by cursor, confirmed executions (progress
- * over /api/ws as {type: "workflow", ...}), history and reruns. Same service as the CLI.
+ * over /api/ws as {type: "workflow", ...}), history and reruns. Same service as the CLI, asked as
+ * "api": a warm-up file comes as its uploaded content (param content, up to the body limit),
+ * never as a path on this machine.
  */
 export function registerWorkflowRoutes(server: FastifyInstance, app: App): void {
   const wf = app.workflows;
@@ -86,6 +88,7 @@ export function registerWorkflowRoutes(server: FastifyInstance, app: App): void 
       ...(b.policy ? { policy: b.policy } : {}),
       ...(b.description ? { description: b.description } : {}),
       ...(b.replace ? { replace: true } : {}),
+      origin: "api",
     });
     return reply.status(201).send(savedView(t));
   });
@@ -107,6 +110,7 @@ export function registerWorkflowRoutes(server: FastifyInstance, app: App): void 
         ...(b.policy ? { policy: b.policy } : {}),
         ...(b.description ? { description: b.description } : {}),
         ...(b.replace ? { replace: true } : {}),
+        origin: "api",
       }),
     );
   });

@@ -579,7 +579,20 @@ function RerunEditor({
     return b;
   }, [execution.params]);
   const built = paramsFromForm(builtin.params, form);
-  const changes = paramsChanges(before, built.params);
+  // A file not picked again is left as the original run had it: the studio then says to upload
+  // it (an uploaded file is not kept; a path is read for the command line only).
+  const changes = paramsChanges(before, built.params).filter(
+    (c) => !((c.param === "content" || c.param === "file") && c.to === undefined),
+  );
+  // The diff shows an upload as its name and size, not its text.
+  const shown = changes.map((c) =>
+    c.param === "content" && typeof c.to === "string"
+      ? {
+          ...c,
+          to: `<${form.entries.fileName ?? "file"}: ${formatCount(form.entries.uploadBytes ?? c.to.length)} bytes>`,
+        }
+      : c,
+  );
 
   const plan = useMutation<PlanPage, ApiError>({
     mutationFn: () =>
@@ -635,7 +648,7 @@ function RerunEditor({
             <p className="field-label">
               {changes.length} {changes.length === 1 ? "param changes" : "params change"}
             </p>
-            <ParamsDiff diff={changes} />
+            <ParamsDiff diff={shown} />
           </>
         )}
       </div>

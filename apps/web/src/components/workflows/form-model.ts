@@ -12,12 +12,32 @@ import {
  * validates and its message is shown next to the field it names.
  */
 export interface EntriesState {
-  /** typed: the text box; upload: a file picked in the browser; path: a file on the studio's machine; kept: a rerun keeps the original entries. */
-  source: "typed" | "upload" | "path" | "kept";
+  /** typed: the text box (sent as inline entries); upload: a file picked in the browser (its content is sent); kept: a rerun keeps the original entries. */
+  source: "typed" | "upload" | "kept";
   text: string;
   fileName?: string;
+  /** An upload's size as sent (its text JSON-escaped, in UTF-8 bytes), measured once when picked. */
+  uploadBytes?: number;
   /** What "kept" stands for ("<12 inline entries>"). */
   keptNote?: string;
+  /** Why a file must be picked again (a rerun of an uploaded file, or of a path read by the CLI). */
+  pickAgain?: string;
+}
+
+/**
+ * The most an upload may take as sent: the studio takes request bodies up to 64 MiB, and the
+ * rest of the request needs a little room. Larger files go through the CLI (param file).
+ */
+export const MAX_UPLOAD_BYTES = 64 * 1024 * 1024 - 64 * 1024;
+
+/** The bytes an uploaded text takes in the request (JSON-escaped, UTF-8). */
+export function uploadSize(text: string): number {
+  return new TextEncoder().encode(JSON.stringify(text)).byteLength;
+}
+
+export function tooLargeToUpload(fileName: string | undefined, bytes: number): string {
+  const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  return `${fileName ?? "The file"} takes ${mib(bytes)} to upload; the studio takes up to ${mib(MAX_UPLOAD_BYTES)}. Run a file this large with the command line instead: cachify workflow plan warmup-set --profile NAME --param file=PATH.`;
 }
 
 export interface FormState {
@@ -69,7 +89,7 @@ export const POLICY_FIELDS: readonly {
   },
 ];
 
-const WARMUP_SOURCE_PARAMS = new Set(["entries", "file", "format"]);
+const WARMUP_SOURCE_PARAMS = new Set(["entries", "file", "content", "format"]);
 
 /** Params the generic field list shows (the warm-up source has its own control). */
 export function plainParams(descriptors: readonly ParamDescriptor[]): ParamDescriptor[] {
@@ -101,9 +121,20 @@ export function formFromParams(
     out.params[d.name] = text(v);
   }
   if (isWarmup(descriptors)) {
+    if (typeof params.format === "string") out.params.format = params.format;
     if (typeof params.file === "string") {
-      out.entries = { source: "path", text: params.file };
-      if (typeof params.format === "string") out.params.format = params.format;
+      // The studio reads no path for the browser: the file must be picked and uploaded.
+      out.entries = {
+        source: "upload",
+        text: "",
+        pickAgain: `The original run read ${params.file} on the studio's machine (from the command line): pick that file to upload it.`,
+      };
+    } else if (typeof params.content === "string") {
+      out.entries = {
+        source: "upload",
+        text: "",
+        pickAgain: `The original run's file was uploaded (${params.content}) and is not kept: pick it again.`,
+      };
     } else if (Array.isArray(params.entries)) {
       out.entries = { source: "typed", text: entriesToJsonLines(params.entries as WarmupEntry[]) };
     } else if (typeof params.entries === "string") {
@@ -154,18 +185,23 @@ export function paramsFromForm(
   }
   if (isWarmup(descriptors)) {
     const e = form.entries;
-    if (e.source === "path") {
-      if (e.text.trim() !== "") params.file = e.text.trim();
-      const format = form.params.format ?? "";
-      if (format) params.format = format;
-    } else if (e.source === "typed" || e.source === "upload") {
+    if (e.source === "upload") {
+      // The file's content goes as it is; the studio reads it (and says which line is wrong).
+      if (e.fileName !== undefined) {
+        params.content = e.text;
+        params.format = form.params.format || detectFormat(e.text, e.fileName);
+        if ((e.uploadBytes ?? 0) > MAX_UPLOAD_BYTES) {
+          problems.entries = tooLargeToUpload(e.fileName, e.uploadBytes!);
+        }
+      }
+    } else if (e.source === "typed") {
       if (e.text.trim() !== "") {
         const parsed = parseEntries(e.text, detectFormat(e.text, e.fileName));
         entryCount = parsed.entries.length;
         if (parsed.errors.length > 0) problems.entries = parsed.errors.join(" ");
         else if (parsed.tooMany)
           problems.entries =
-            "More than 10,000 entries: inline entries stop there. Put the file on the studio's machine and give its path instead.";
+            "More than 10,000 entries: typed entries stop there. Save them in a file and pick it (File from this computer): a file is uploaded whole.";
         else params.entries = parsed.entries;
       }
     }
@@ -188,14 +224,16 @@ export function policyFromForm(form: FormState): Record<string, unknown> {
  */
 export function fieldOfError(message: string): string | undefined {
   if (
-    /param entries|needs its entries|inline entries|^entry \d+|^line \d+|^CSV line/i.test(message)
+    /param entries|needs its entries|inline entries|were uploaded|^entry \d+|^line \d+|^CSV line/i.test(
+      message,
+    )
   )
     return "entries";
   const param =
     /^Param (\w+)/.exec(message) ??
     /needs the param (\w+)/.exec(message) ??
     /has no param "(\w+)"/.exec(message);
-  if (param) return param[1] === "file" || param[1] === "format" ? "entries" : param[1];
+  if (param) return ["file", "format", "content"].includes(param[1]!) ? "entries" : param[1];
   const policy =
     /^Policy ([\w.]+)/.exec(message) ?? /Unknown policy setting "([\w.]+)"/.exec(message);
   if (policy) return `policy.${policy[1]}`;

@@ -1,12 +1,15 @@
 import { type ChangeEvent, useId, useRef, useState } from "react";
 import type { ParamDescriptor } from "../../api/types.ts";
-import { formatCount } from "../../lib/format.ts";
+import { formatBytes, formatCount } from "../../lib/format.ts";
 import {
   type EntriesState,
   type FormState,
   isWarmup,
+  MAX_UPLOAD_BYTES,
   POLICY_FIELDS,
   plainParams,
+  tooLargeToUpload,
+  uploadSize,
 } from "./form-model.ts";
 import { detectFormat, MAX_INLINE_ENTRIES, parseEntries } from "./parse-entries.ts";
 
@@ -121,14 +124,14 @@ export function ParamFields({
 const SOURCE_LABEL: Record<EntriesState["source"], string> = {
   typed: "Type or paste",
   upload: "File from this computer",
-  path: "File on the studio's machine",
   kept: "Keep the original entries",
 };
 
 /**
- * Where a warm-up set's entries come from: typed or pasted (JSON lines or CSV), a file picked in
- * the browser (read here and sent as inline entries, at most 10,000), or the path of a file on
- * the studio's machine (read by the studio, any size).
+ * Where a warm-up set's entries come from: typed or pasted (JSON lines or CSV, sent as inline
+ * entries, at most 10,000), or a file picked in the browser, whose content is uploaded with the
+ * dry-run and read by the studio (any number of entries, up to the upload limit). The studio reads
+ * no path for the browser: a file is always one the user picked here.
  */
 function EntriesField({
   idPrefix,
@@ -147,34 +150,50 @@ function EntriesField({
   const fileRef = useRef<HTMLInputElement>(null);
   const [reading, setReading] = useState(false);
   const [readError, setReadError] = useState<string | undefined>();
-  const ids = { text: useId(), note: useId(), file: useId(), path: useId(), format: useId() };
+  const ids = { text: useId(), note: useId(), file: useId(), format: useId() };
   const setEntries = (next: Partial<EntriesState>) =>
     onChange({ ...form, entries: { ...e, ...next } });
   const sources: EntriesState["source"][] = e.keptNote
-    ? ["kept", "typed", "upload", "path"]
-    : ["typed", "upload", "path"];
+    ? ["kept", "typed", "upload"]
+    : ["typed", "upload"];
 
   const parsed =
-    (e.source === "typed" || e.source === "upload") && e.text.trim() !== ""
+    e.source === "typed" && e.text.trim() !== ""
       ? parseEntries(e.text, detectFormat(e.text, e.fileName))
+      : undefined;
+  const tooLarge =
+    e.source === "upload" && (e.uploadBytes ?? 0) > MAX_UPLOAD_BYTES
+      ? tooLargeToUpload(e.fileName, e.uploadBytes!)
       : undefined;
   const localError =
     readError ??
+    tooLarge ??
     (parsed && parsed.errors.length > 0
       ? parsed.errors.join(" ")
       : parsed?.tooMany
-        ? `More than ${formatCount(MAX_INLINE_ENTRIES)} entries: inline entries stop there. Put the file on the studio's machine and give its path instead.`
+        ? `More than ${formatCount(MAX_INLINE_ENTRIES)} entries: typed entries stop there. Save them in a file and pick it (File from this computer): a file is uploaded whole.`
         : undefined);
   const shownError = error ?? localError;
 
   const pick = async (ev: ChangeEvent<HTMLInputElement>) => {
     const file = ev.target.files?.[0];
     if (!file) return;
-    setReading(true);
     setReadError(undefined);
+    // Not even read when it cannot be sent (JSON escaping only adds to its size).
+    if (file.size > MAX_UPLOAD_BYTES) {
+      setReadError(tooLargeToUpload(file.name, file.size));
+      return;
+    }
+    setReading(true);
     try {
       const text = await file.text();
-      setEntries({ source: "upload", text, fileName: file.name });
+      setEntries({
+        source: "upload",
+        text,
+        fileName: file.name,
+        uploadBytes: uploadSize(text),
+        pickAgain: undefined,
+      });
     } catch {
       setReadError(`Could not read ${file.name}: pick it again, or paste its content.`);
     } finally {
@@ -204,7 +223,12 @@ function EntriesField({
                 if (s === e.source) return;
                 // Upload → typed keeps the file's text to edit; any other switch starts empty.
                 const keep = s === "typed" && e.source === "upload";
-                setEntries({ source: s, text: keep ? e.text : "", fileName: undefined });
+                setEntries({
+                  source: s,
+                  text: keep ? e.text : "",
+                  fileName: undefined,
+                  uploadBytes: undefined,
+                });
               }}
             />
             <span>{SOURCE_LABEL[s]}</span>
@@ -238,39 +262,27 @@ function EntriesField({
         </>
       )}
       {e.source === "upload" && (
-        <div className="wf-upload">
-          <input
-            ref={fileRef}
-            id={ids.file}
-            type="file"
-            accept=".jsonl,.ndjson,.json,.csv,.txt,text/csv,application/json"
-            className="sr-only"
-            tabIndex={-1}
-            aria-label="Entries file (JSON lines or CSV)"
-            onChange={(ev) => void pick(ev)}
-            aria-describedby={ids.note}
-          />
-          <button type="button" className="btn btn-small" onClick={() => fileRef.current?.click()}>
-            {e.fileName ? "Choose another file…" : "Choose a file…"}
-          </button>
-          <span className="mono">{reading ? "Reading…" : (e.fileName ?? "No file chosen")}</span>
-        </div>
-      )}
-      {e.source === "path" && (
         <div className="field-row">
-          <div className="field grow2">
-            <label className="field-label" htmlFor={ids.path}>
-              Path on the studio's machine
-            </label>
+          <div className="wf-upload grow2">
             <input
-              id={ids.path}
-              className="mono"
-              value={e.text}
-              placeholder="/data/warmup.jsonl"
-              aria-invalid={shownError ? true : undefined}
+              ref={fileRef}
+              id={ids.file}
+              type="file"
+              accept=".jsonl,.ndjson,.json,.csv,.txt,text/csv,application/json"
+              className="sr-only"
+              tabIndex={-1}
+              aria-label="Entries file (JSON lines or CSV)"
+              onChange={(ev) => void pick(ev)}
               aria-describedby={ids.note}
-              onChange={(ev) => setEntries({ text: ev.target.value })}
             />
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => fileRef.current?.click()}
+            >
+              {e.fileName ? "Choose another file…" : "Choose a file…"}
+            </button>
+            <span className="mono">{reading ? "Reading…" : (e.fileName ?? "No file chosen")}</span>
           </div>
           {formatDescriptor && (
             <div className="field narrow">
@@ -284,7 +296,7 @@ function EntriesField({
                   onChange({ ...form, params: { ...form.params, format: ev.target.value } })
                 }
               >
-                <option value="">from the file name</option>
+                <option value="">from the file</option>
                 {(formatDescriptor.values ?? []).map((v) => (
                   <option key={v} value={v}>
                     {v === "jsonl" ? "JSON lines" : "CSV"}
@@ -303,14 +315,17 @@ function EntriesField({
         ) : parsed ? (
           <p className="hint">
             {formatCount(parsed.entries.length)} {parsed.entries.length === 1 ? "entry" : "entries"}{" "}
-            read as {parsed.format === "csv" ? "CSV" : "JSON lines"}
-            {e.fileName ? ` from ${e.fileName}` : ""}; they are sent as inline entries (at most{" "}
-            {formatCount(MAX_INLINE_ENTRIES)}).
+            read as {parsed.format === "csv" ? "CSV" : "JSON lines"}; they are sent as inline
+            entries (at most {formatCount(MAX_INLINE_ENTRIES)}).
           </p>
-        ) : e.source === "path" ? (
+        ) : e.source === "upload" && e.fileName !== undefined ? (
           <p className="hint">
-            JSON lines or CSV with a key,value[,ttlSeconds] header, read by the studio (any size).
+            {e.fileName} ({formatBytes(e.uploadBytes ?? 0)}) is uploaded with the dry-run and read
+            by the studio: JSON lines or CSV with a key,value[,ttlSeconds] header, up to{" "}
+            {formatBytes(MAX_UPLOAD_BYTES)}.
           </p>
+        ) : e.source === "upload" && e.pickAgain ? (
+          <p className="hint">{e.pickAgain}</p>
         ) : e.source !== "kept" ? (
           <p className="hint">
             JSON lines (one {'{"key", "value", "ttlSeconds"?}'} per line) or CSV with a

@@ -1,8 +1,8 @@
 /**
  * Warm-up entries read in the browser (a picked file, or text typed or pasted): JSON lines
  * (`{"key": "k", "value": "v", "ttlSeconds"?: 60}`) or CSV with a `key,value[,ttlSeconds]`
- * header, the same two formats the studio reads from a file on its own machine. They travel as
- * the template's inline `entries` (at most 10,000).
+ * header, the same two formats the studio reads. Typed entries travel as the template's inline
+ * `entries` (at most 10,000); a picked file is uploaded whole (param content) and read by the studio.
  */
 
 export interface WarmupEntry {
@@ -40,7 +40,7 @@ function ttlOf(v: unknown, where: string): number | undefined {
   const n = typeof v === "string" ? Number(v.trim()) : v;
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > MAX_TTL) {
     throw new Error(
-      `${where}: ttlSeconds must be a whole number of seconds from 1 to ${MAX_TTL.toLocaleString("en-US")}; got ${JSON.stringify(v)}.`,
+      `${where}: ttlSeconds must be a whole number of seconds from 1 to ${MAX_TTL.toLocaleString("en-US")}.`,
     );
   }
   return n;
@@ -164,8 +164,9 @@ export function parseEntries(text: string, format: EntriesFormat): ParsedEntries
   const hasKey = header.includes("key") || header.includes("keyBase64");
   const hasValue = header.includes("value") || header.includes("valueBase64");
   if (!hasKey || !hasValue) {
+    // Which column is missing, never the line itself (errors quote no file content).
     errors.push(
-      `CSV line 1 must be a header naming the columns: key,value (optionally ttlSeconds); got "${head.fields.join(",")}".`,
+      `CSV line 1 must be a header naming the columns: key,value (optionally ttlSeconds); it names no ${hasKey ? "value" : "key"} column.`,
     );
     return { format, entries, errors, tooMany };
   }
