@@ -3,20 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openApp } from "@cachify/studio";
 import Database from "better-sqlite3";
+import { connectionList } from "../test/support/connection-list.ts";
 import { type BenchResult, msText } from "./report.ts";
-
-/** A URL list of `n` entries: half named, half repeating one address (the unique-name worst case). */
-export function connectionList(n: number): string {
-  const lines: string[] = [];
-  for (let i = 0; i < n; i++) {
-    lines.push(
-      i % 2 === 0
-        ? `svc-${i} redis://10.1.${i % 250}.${i % 200}:6379/${i % 16}`
-        : `redis://10.0.0.1:6379/${i % 16}`,
-    );
-  }
-  return `${lines.join("\n")}\n`;
-}
 
 /**
  * B11: importing 150,000 connections (the 4.5 MB file that once froze the studio for 80 s).

@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import * as studio from "@cachify/studio";
 import { describe, expect, it } from "vitest";
 import { BUILT } from "../harness/index.ts";
+import { walkFiles } from "./walk.ts";
 
 /**
  * The suites that start the studio or the CLI run the built files users run. A bundle that could
@@ -14,18 +15,9 @@ const ROOT = resolve(import.meta.dirname, "../..");
 const ENTRY_SOURCES = /(start-studio|cli\/program|cli\/entry|apps\/studio\/src\/index)\.ts$/;
 
 function testFiles(): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.name === "node_modules" || e.name === "dist") continue;
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.tsx?$/.test(e.name) && (d.includes("/test/") || /\.test\.tsx?$/.test(e.name)))
-        out.push(p);
-    }
-  };
-  for (const d of ["test", "apps", "packages"]) walk(join(ROOT, d));
-  return out;
+  const isTest = (p: string, name: string) =>
+    /\.tsx?$/.test(name) && (p.includes("/test/") || /\.test\.tsx?$/.test(name));
+  return ["test", "apps", "packages"].flatMap((d) => walkFiles(join(ROOT, d), isTest));
 }
 
 describe("tests run the built studio", () => {

@@ -108,8 +108,9 @@ const API_CACHE_MUTATIONS: Record<string, ApiCall> = {
   }),
 };
 /**
- * Mutating routes whose operations only add (list push, set add, stream add): safety.md asks no
- * confirmation for them, even on prod, so they are proven refused under forced read-only only.
+ * Mutating routes whose operations only add (list push, set add, stream add):
+ * docs/design/safety.md#environments-and-guard-levels asks no confirmation for them, even on prod,
+ * so they are proven refused under forced read-only only.
  */
 const API_CACHE_WRITES: Record<string, ApiCall> = {
   // Create never overwrites (an existing key is a 409 before any guard): a new key is a write.

@@ -1,27 +1,16 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import * as core from "@cachify/core";
 import { describe, expect, it } from "vitest";
+import { walkFiles } from "./walk.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
 function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.name === "node_modules" || e.name === "dist") continue;
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (
-        /\.(ts|tsx)$/.test(e.name) &&
-        !/\.test\.tsx?$/.test(e.name) &&
-        !e.name.endsWith(".d.ts")
-      )
-        out.push(p);
-    }
-  };
-  walk(join(ROOT, dir));
-  return out;
+  return walkFiles(
+    join(ROOT, dir),
+    (_, name) => /\.(ts|tsx)$/.test(name) && !/\.test\.tsx?$/.test(name) && !name.endsWith(".d.ts"),
+  );
 }
 
 interface Import {

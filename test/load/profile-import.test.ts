@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { openApp } from "@cachify/studio";
 import { afterAll, describe, expect, it } from "vitest";
 import { spawnCli } from "../support/cli.ts";
+import { connectionList } from "../support/connection-list.ts";
 
 /**
  * A connections file of 150,000 entries (~4.5 MB, the size of the one that froze the studio for
@@ -11,18 +12,6 @@ import { spawnCli } from "../support/cli.ts";
  * numbers 75,000 repeats of one name. Imported through the built app and the built CLI.
  */
 const ENTRIES = 150_000;
-
-function urlList(n: number): string {
-  const lines: string[] = [];
-  for (let i = 0; i < n; i++) {
-    lines.push(
-      i % 2 === 0
-        ? `svc-${i} redis://10.1.${i % 250}.${i % 200}:6379/${i % 16}`
-        : `redis://10.0.0.1:6379/${i % 16}`,
-    );
-  }
-  return `${lines.join("\n")}\n`;
-}
 
 describe("profile imports at scale", () => {
   const dirs: string[] = [];
@@ -39,7 +28,7 @@ describe("profile imports at scale", () => {
   // a tenth of the file must take about a tenth of the time (a quadratic step would take 1/100).
   it("imports 150,000 entries in time linear in their number (built app)", async () => {
     const bestOf3 = async (n: number) => {
-      const text = urlList(n);
+      const text = connectionList(n);
       const runs: number[] = [];
       for (let run = 0; run < 3; run++) {
         const app = openApp({ dataDir: dir() });
@@ -71,7 +60,7 @@ describe("profile imports at scale", () => {
   it("imports them through the CLI with a 160 MB heap, and refuses 200,001 whole", async () => {
     const home = dir();
     const file = join(home, "connections.txt");
-    writeFileSync(file, urlList(ENTRIES));
+    writeFileSync(file, connectionList(ENTRIES));
     const env = { CACHIFY_HOME: home, NODE_OPTIONS: "--max-old-space-size=160" };
     const ok = await spawnCli(["profile", "import", file], env, 60_000);
     expect(ok.code, ok.stderr).toBe(0);

@@ -13,13 +13,14 @@ import { rawCommand, startRedis } from "../harness/index.ts";
 import { studioApi } from "../support/studio-api.ts";
 
 /**
- * V1 paths with every V2 feature switched off (issue 8, product.md "compat"): browse, edit, delete,
- * TTL and the console on standalone Redis, get/set/delete/touch on Memcached, all through the
- * studio's HTTP API as the UI calls it, against real servers. Each V1 path must answer as before,
- * and none of the V2 side effects may appear: no snapshot rows, no metric samples, no alert events
- * or notifications, and a failing operation tried once although its profile allows three attempts.
- * The last tests turn each switch back on and see its effect return, so every assertion of an
- * absence is shown to depend on its switch.
+ * V1 paths with every V2 feature switched off (issue 8,
+ * docs/design/contracts.md#feature-switches-and-v1-compatibility): browse, edit, delete, TTL and
+ * the console on standalone Redis, get/set/delete/touch on Memcached, all through the studio's HTTP
+ * API as the UI calls it, against real servers. Each V1 path must answer as before, and none of the
+ * V2 side effects may appear: no snapshot rows, no metric samples, no alert events or
+ * notifications, and a failing operation tried once although its profile allows three attempts. The
+ * last tests turn each switch back on and see its effect return, so every assertion of an absence
+ * is shown to depend on its switch.
  */
 const servers = inject("servers");
 const RUN = `v1reg:${process.pid}:${Date.now().toString(36)}`;

@@ -66,9 +66,10 @@ export function checkTlsFiles(p: ConnectionProfile): void {
 }
 
 /**
- * ioredis options for every mode. Our retry policy must be the only one (engine-facts.md): no
- * offline queue, no automatic resend of unanswered commands after a reconnect, no per-request
- * retries, no background reconnect loop. The provider reconnects on the next operation instead.
+ * ioredis options for every mode. Our retry policy must be the only one
+ * (docs/design/engine-facts.md#ioredis-hidden-retries-turned-off): no offline queue, no automatic
+ * resend of unanswered commands after a reconnect, no per-request retries, no background reconnect
+ * loop. The provider reconnects on the next operation instead.
  */
 function baseOptions(p: ConnectionProfile, tls: TlsConnectOptions | undefined): RedisOptions {
   const o: RedisOptions = {

@@ -10,11 +10,12 @@ interface Compiled {
 }
 
 /**
- * Redaction rules (safety.md): a key matching a sensitive pattern (opted in for snapshots or not)
- * is shown in records as the pattern's literal prefix and a short HMAC-SHA256 tag of its bytes,
- * e.g. `session:‹h:3fa9c1d2›`. The HMAC key is derived from the data folder's key, so one key
- * always gives the same tag there (events about it can be correlated), while guessing names
- * from a copied database needs that key. The first matching pattern gives the prefix.
+ * Redaction rules (docs/design/safety.md#redaction): a key matching a sensitive pattern (opted in
+ * for snapshots or not) is shown in records as the pattern's literal prefix and a short HMAC-SHA256
+ * tag of its bytes, e.g. `session:‹h:3fa9c1d2›`. The HMAC key is derived from the data folder's
+ * key, so one key always gives the same tag there (events about it can be correlated), while
+ * guessing names from a copied database needs that key. The first matching pattern gives the
+ * prefix.
  *
  * `patterns` is read at each call: it must be cheap (the stored settings are cached). The compiled
  * matchers are kept until it answers another list.

@@ -9,7 +9,7 @@ export const LOCAL_KEY_FILE = "cachify.key";
  * Encrypts what must not sit in the database in clear (snapshot payloads, profile passwords) with
  * AES-256-GCM. The key lives in a file readable only by the user in the data folder, apart from
  * the database (an OS keychain is not reachable from here on every platform; the file is the
- * documented fallback of safety.md).
+ * documented fallback of docs/design/safety.md#secrets-at-rest).
  */
 export class LocalCipher {
   private readonly key: Buffer;

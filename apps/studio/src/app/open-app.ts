@@ -75,7 +75,8 @@ export function openApp(options: AppOptions): App {
     features: () => features.current(),
     // Settings → Guardrails (dev and staging; prod is fixed), also read at each operation.
     guardrails: () => store.guardrails.get(),
-    // Sensitive key patterns: their names are recorded as prefix + keyed hash (safety.md).
+    // Sensitive key patterns: their names are recorded as prefix + keyed hash
+    // (docs/design/safety.md#redaction).
     redactor: store.keyRedactor,
   });
   // Profile and policy changes: the gate's challenges and guardrail levels, audited in history.

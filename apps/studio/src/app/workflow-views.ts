@@ -8,7 +8,7 @@ import type {
 } from "@cachify/core";
 import { keyOut, ttlSeconds } from "./key-args.ts";
 
-/** JSON shapes shared by the CLI (--json, cli.md) and the API. */
+/** JSON shapes shared by the CLI (--json, docs/design/cli.md#json-output) and the API. */
 
 export function planView(plan: PlanRecord) {
   return {

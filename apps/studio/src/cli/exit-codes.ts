@@ -1,6 +1,6 @@
 import type { ErrorCode } from "@cachify/core";
 
-/** cli.md's exit codes: a public interface, keep them stable. */
+/** The exit codes of docs/design/cli.md#exit-codes: a public interface, keep them stable. */
 export const EXIT = {
   ok: 0,
   failed: 1,

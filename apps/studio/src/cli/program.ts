@@ -64,7 +64,10 @@ export function createProgram(io: CliIo, setExit: (code: number) => void) {
   return { program, ctx };
 }
 
-/** Runs one CLI invocation and returns its exit code (cli.md); never calls process.exit itself. */
+/**
+ * Runs one CLI invocation and returns its exit code (docs/design/cli.md#exit-codes); never calls
+ * process.exit itself.
+ */
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
   let exitCode: number = EXIT.ok;
   const { program, ctx } = createProgram(io, (code) => {

@@ -2,11 +2,11 @@ import { timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 
 /**
- * The local API's door (safety.md): the per-launch session token on every API request, as
- * `Authorization: Bearer` (the WebSocket, which cannot set headers in a browser, sends it as the
- * subprotocol `cachify.bearer.<token>`), and Host/Origin checks against DNS rebinding and
- * cross-site pages. No cookie is set or read: cookies are not port-scoped, so any server on
- * another 127.0.0.1 port would receive one. No CORS headers are ever sent either.
+ * The local API's door (docs/design/safety.md#the-local-apis-door): the per-launch session token on
+ * every API request, as `Authorization: Bearer` (the WebSocket, which cannot set headers in a
+ * browser, sends it as the subprotocol `cachify.bearer.<token>`), and Host/Origin checks against
+ * DNS rebinding and cross-site pages. No cookie is set or read: cookies are not port-scoped, so any
+ * server on another 127.0.0.1 port would receive one. No CORS headers are ever sent either.
  */
 export interface Door {
   token: string;

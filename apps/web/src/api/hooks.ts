@@ -252,6 +252,9 @@ export function usePlanPage(planId: string | undefined, page: number, pageSize: 
     placeholderData: keepPreviousData,
     staleTime: 60_000,
     refetchInterval: (q) => (q.state.data?.status === "building" ? 1500 : false),
+    // The end of a count may come before the live feed is listened to: keep asking while the
+    // window is hidden too, or a dry-run finished behind it would show "counting" for good.
+    refetchIntervalInBackground: true,
   });
 }
 

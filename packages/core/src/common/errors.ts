@@ -17,7 +17,10 @@ export type ErrorCode =
   | "unauthorized"
   | "internal";
 
-/** Engine-level error classes the retry policy can name (contracts.md, RetryPolicy.retryOn). */
+/**
+ * Engine-level error classes the retry policy can name (RetryPolicy.retryOn,
+ * docs/design/contracts.md#profiles-and-retry-policy).
+ */
 export type ErrorClass =
   | "connection"
   | "timeout-ambiguous"

@@ -85,7 +85,8 @@ export interface GateDeps {
   features?: () => Pick<FeatureSwitches, "retries">;
   /**
    * The guardrail levels of dev and staging (Settings → Guardrails), read at each run (absent:
-   * safety.md's defaults). Prod stays typed-name whatever this answers.
+   * the defaults of docs/design/safety.md#environments-and-guard-levels). Prod stays typed-name
+   * whatever this answers.
    */
   guardrails?: () => GuardrailLevels;
   /**

@@ -16,9 +16,10 @@ export interface Confirmation {
 }
 
 /**
- * safety.md's table, with the levels of Settings → Guardrails for dev and staging (prod is fixed
- * at typed-name whatever `levels` says). Reads and writes that create never ask. Raw commands have
- * their own row: any write, admin or unknown command is guarded at the `raw` level.
+ * The table of docs/design/safety.md#environments-and-guard-levels, with the levels of Settings →
+ * Guardrails for dev and staging (prod is fixed at typed-name whatever `levels` says). Reads and
+ * writes that create never ask. Raw commands have their own row: any write, admin or unknown
+ * command is guarded at the `raw` level.
  */
 export function requiredLevel(
   profile: ConnectionProfile,

@@ -9,9 +9,10 @@ export const GUARD_LEVELS: readonly GuardLevel[] = ["none", "confirm", "typed-na
 export const guardLevelRank = (level: GuardLevel): number => GUARD_LEVELS.indexOf(level);
 
 /**
- * The two configurable rows of safety.md's table: `destructive` (delete, overwrite, shorten a
- * TTL, rename over, rollback restore) and `raw` (a console command classified write, admin or
- * unknown). Reads and writes that create never ask; workflows have their own dry-run ceremony.
+ * The two configurable rows of the table in docs/design/safety.md#environments-and-guard-levels:
+ * `destructive` (delete, overwrite, shorten a TTL, rename over, rollback restore) and `raw` (a
+ * console command classified write, admin or unknown). Reads and writes that create never ask;
+ * workflows have their own dry-run ceremony.
  */
 export type GuardrailAction = "destructive" | "raw";
 
@@ -22,7 +23,7 @@ export const GUARDRAIL_ENVIRONMENTS: readonly Environment[] = ["dev", "staging",
 /** The level each environment asks for, per action (Settings → Guardrails). */
 export type GuardrailLevels = Record<Environment, Record<GuardrailAction, GuardLevel>>;
 
-/** safety.md's defaults. */
+/** The defaults of docs/design/safety.md#environments-and-guard-levels. */
 export const DEFAULT_GUARDRAIL_LEVELS: GuardrailLevels = {
   dev: { destructive: "confirm", raw: "none" },
   staging: { destructive: "confirm", raw: "confirm" },

@@ -13,7 +13,9 @@ export type Severity = "info" | "warning" | "error" | "critical";
 export type Outcome = "ok" | "error" | "refused" | "timeout";
 export type Origin = "cli" | "api" | "ui" | "workflow" | "rollback" | "collector" | "test";
 
-/** One line of the unified timeline. Never holds a value payload (safety.md, redaction). */
+/**
+ * One line of the unified timeline. Never holds a value payload (docs/design/safety.md#redaction).
+ */
 export interface HistoryEvent {
   id: string;
   ts: number;

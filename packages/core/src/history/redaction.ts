@@ -1,11 +1,11 @@
 import { displayKey, type KeyBytes } from "../common/keys.ts";
 
 /**
- * Redaction rules (safety.md): names of keys matching a sensitive pattern are never stored or
- * shown in clear in records that persist or leave as notifications (history events, the
- * timeline, engine events, workflow records). The adapter answers the display form of such a key
- * (the pattern's literal prefix and a keyed hash, e.g. `session:‹h:3fa9c1d2›`), or undefined when
- * the key is not sensitive. The key browser and the editors keep real names.
+ * Redaction rules (docs/design/safety.md#redaction): names of keys matching a sensitive pattern are
+ * never stored or shown in clear in records that persist or leave as notifications (history events,
+ * the timeline, engine events, workflow records). The adapter answers the display form of such a
+ * key (the pattern's literal prefix and a keyed hash, e.g. `session:‹h:3fa9c1d2›`), or undefined
+ * when the key is not sensitive. The key browser and the editors keep real names.
  */
 export interface KeyRedactor {
   redact(key: KeyBytes): string | undefined;

@@ -9,7 +9,7 @@ export const ALERT_REDUCES: readonly AlertReduce[] = ["last", "avg", "max", "rat
 export const ALERT_OPS: readonly AlertOp[] = [">", ">=", "<", "<=", "==", "!="];
 const SEVERITIES: readonly Severity[] = ["info", "warning", "error", "critical"];
 
-/** contracts.md AlertRule. */
+/** AlertRule: docs/design/contracts.md#observability-and-alerts. */
 export interface AlertRule {
   id: string;
   name: string;

@@ -1,6 +1,6 @@
 import type { Engine, Environment } from "../profiles/profile.ts";
 
-/** contracts.md ObservabilitySnapshot: health of one profile at one poll. */
+/** Health of one profile at one poll (docs/design/contracts.md#observability-and-alerts). */
 export type Health = "ok" | "degraded" | "down" | "unknown";
 
 /** Health as a number for charts, rollups and alert rules: higher is worse. */
@@ -109,7 +109,10 @@ export interface KindStats {
   maxMs?: number;
 }
 
-/** What the dashboard's health card shows for one profile (contracts.md ObservabilitySnapshot). */
+/**
+ * What the dashboard's health card shows for one profile
+ * (docs/design/contracts.md#observability-and-alerts).
+ */
 export interface HealthCard {
   profileId: string;
   profileName: string;

@@ -211,7 +211,10 @@ export interface SlowlogEntry {
   id: number;
   ts: number;
   durationMicros: number;
-  /** Command name and key names only: other arguments become "<N bytes>" (safety.md). */
+  /**
+   * Command name and key names only: other arguments become "<N bytes>"
+   * (docs/design/safety.md#redaction).
+   */
   command: string[];
   /**
    * Which arguments of `command` are key names, with their bytes, so redaction rules can hide

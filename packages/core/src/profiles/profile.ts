@@ -28,7 +28,10 @@ export interface TlsOptions {
   rejectUnauthorized: boolean;
 }
 
-/** contracts.md RetryPolicy. maxAttempts includes the first try: 1 means no retry. */
+/**
+ * RetryPolicy (docs/design/contracts.md#profiles-and-retry-policy). maxAttempts includes the first
+ * try: 1 means no retry.
+ */
 export interface RetryPolicy {
   maxAttempts: number;
   backoff: "constant" | "exponential";

@@ -52,7 +52,10 @@ function parseHostPort(part: string, defaultPort: number, url: string): HostPort
   return { host, port };
 }
 
-/** Parses the URL forms of cli.md. Hosts lists are comma-separated, so we do not use WHATWG URL. */
+/**
+ * Parses the URL forms of docs/design/cli.md#connection-urls. Hosts lists are comma-separated, so
+ * we do not use WHATWG URL.
+ */
 export function parseConnectionUrl(url: string): ParsedUrl {
   const m = /^([a-z+]+:)\/\/(?:([^@/]*)@)?([^/?#]+)(\/[^?#]*)?$/i.exec(url.trim());
   if (!m) throw badInput(`"${redactUrl(url)}" is not a connection URL. ${URL_HELP}`);

@@ -225,7 +225,8 @@ function validateTls(v: unknown): TlsOptions | undefined {
 
 /**
  * Builds a complete, valid profile from user input (API body, CLI flags, an import file entry).
- * V1 entries simply lack the V2 fields; the defaults here are the V1 upgrade (contracts.md).
+ * V1 entries simply lack the V2 fields; the defaults here are the V1 upgrade
+ * (docs/design/contracts.md#feature-switches-and-v1-compatibility).
  */
 export function buildProfile(
   input: ProfileInput,

@@ -3,9 +3,9 @@ import { checkGlob, keyMatcher } from "../common/glob.ts";
 import type { KeyBytes } from "../common/keys.ts";
 
 /**
- * A sensitive key pattern (safety.md, redaction): values of matching keys are not snapshotted
- * unless `snapshot` is true (the user opted in), and a dry-run touching them says rollback is
- * partial.
+ * A sensitive key pattern (docs/design/safety.md#redaction): values of matching keys are not
+ * snapshotted unless `snapshot` is true (the user opted in), and a dry-run touching them says
+ * rollback is partial.
  */
 export interface SensitivePattern {
   pattern: string;

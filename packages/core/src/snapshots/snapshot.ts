@@ -3,7 +3,10 @@ import type { KeyDump } from "../operations/operation.ts";
 
 export type RestoreStatus = "available" | "restored" | "skipped" | "failed";
 
-/** A key's pre-image, written (durably) before the mutation it guards is sent. contracts.md. */
+/**
+ * A key's pre-image, written (durably) before the mutation it guards is sent
+ * (docs/design/contracts.md#snapshots).
+ */
 export interface SnapshotRecord {
   snapshotId: string;
   /** The history event of the operation it guards, or the workflow execution. */

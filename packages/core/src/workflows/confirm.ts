@@ -20,10 +20,10 @@ interface PlanChallenge {
 }
 
 /**
- * safety.md, wildcard destructive: a reviewed dry-run plus the typed matched count on every
- * environment, plus the typed profile name on prod. The API's confirmations are challenges bound
- * to the plan (its id and count), used once and expiring; the CLI's flags are bound by
- * construction (one process, one plan).
+ * docs/design/safety.md#workflow-plans-the-typed-count (wildcard destructive): a reviewed dry-run
+ * plus the typed matched count on every environment, plus the typed profile name on prod. The API's
+ * confirmations are challenges bound to the plan (its id and count), used once and expiring; the
+ * CLI's flags are bound by construction (one process, one plan).
  */
 export class PlanChallenges {
   private readonly open = new Map<string, PlanChallenge>();

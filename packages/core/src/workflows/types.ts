@@ -66,7 +66,7 @@ export interface AbortRules {
   onAlertFiring?: "abort" | "ignore";
 }
 
-/** contracts.md WorkflowExecutionPolicy (defaults from the profile). */
+/** WorkflowExecutionPolicy, docs/design/contracts.md#workflows (defaults from the profile). */
 export interface WorkflowExecutionPolicy {
   /** Timeout of each batch attempt. */
   stepTimeoutMs: number;

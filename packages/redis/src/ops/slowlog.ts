@@ -4,7 +4,10 @@ import { nodeAddress, type RedisContext } from "../context.ts";
 import { sendBuffer } from "../send.ts";
 import { type CommandEntry, type CommandTable, keyIndexes } from "./command-info.ts";
 
-/** Commands whose arguments are credentials: only the name is kept (safety.md). */
+/**
+ * Commands whose arguments are credentials: only the name is kept
+ * (docs/design/safety.md#redaction).
+ */
 const CREDENTIALS = new Set(["auth", "hello"]);
 /** Redis shortens long arguments to 128 bytes plus this suffix (SLOWLOG_ENTRY_MAX_STRING). */
 const TRUNCATED = /\.\.\. \((\d+) more bytes\)$/;

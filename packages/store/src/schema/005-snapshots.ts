@@ -1,8 +1,9 @@
 import type { Migration } from "../migrations.ts";
 
 /**
- * Key-level pre-images written before a mutation is sent (contracts.md SnapshotRecord). The
- * payload column holds the engine bytes encrypted (AES-256-GCM: iv | tag | ciphertext).
+ * Key-level pre-images written before a mutation is sent (SnapshotRecord,
+ * docs/design/contracts.md#snapshots). The payload column holds the engine bytes encrypted
+ * (AES-256-GCM: iv | tag | ciphertext).
  */
 export const snapshotsMigration: Migration = {
   version: 5,

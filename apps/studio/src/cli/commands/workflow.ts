@@ -69,7 +69,10 @@ export async function printPlanPage(
   });
 }
 
-/** Exit code of a finished execution (cli.md: aborted workflow 1, workflow timeout 5). */
+/**
+ * Exit code of a finished execution (docs/design/cli.md#exit-codes: aborted workflow 1, workflow
+ * timeout 5).
+ */
 export function executionExit(r: WorkflowExecutionRecord): number {
   if (r.status === "succeeded") return EXIT.ok;
   if (r.error?.code === "timeout") return EXIT.timeout;

@@ -11,9 +11,10 @@ export function normalizeCount(typed: string): string {
 }
 
 /**
- * The wildcard guardrail (safety.md): modal, names the connection and the count, and keeps
- * Confirm disabled until the typed count matches (and, on prod, the typed profile name). It
- * answers the server's 428 challenge; the server checks the typed text again.
+ * The wildcard guardrail (docs/design/safety.md#workflow-plans-the-typed-count): modal, names the
+ * connection and the count, and keeps Confirm disabled until the typed count matches (and, on prod,
+ * the typed profile name). It answers the server's 428 challenge; the server checks the typed text
+ * again.
  */
 export function TypedCountDialog({
   challenge,
