@@ -3,11 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import {
-  type NotificationBus,
-  notificationBus,
-} from "../../apps/studio/src/app/observability/testing/notification-bus.ts";
 import { type RedisServer, startRedis } from "../harness/index.ts";
+import { type NotificationBus, notificationBus } from "../support/notification-bus.ts";
 import { launchStudio, requireCliBuild, type StudioProcess, sleep, until } from "./support.ts";
 
 const PASSWORD = "pw-Wombat-4471";

@@ -1,6 +1,6 @@
 import type { ConnectionProfile, Operation, ResultOf } from "@cachify/core";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { GateFixture, k } from "../testing/gate-fixture.ts";
+import { GateFixture, k } from "../../../../test/support/memcached-gate.ts";
 import { decodeDumpKey, decodeDumpKeyInto, dumpKeyEnd } from "./metadump-line.ts";
 
 const shared = inject("servers").memcached;

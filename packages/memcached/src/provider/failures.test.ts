@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { CachifyError } from "@cachify/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, type MemcachedServer, startMemcached } from "../../../../test/harness/index.ts";
-import { GateFixture, k } from "../testing/gate-fixture.ts";
+import { GateFixture, k } from "../../../../test/support/memcached-gate.ts";
 
 const fx = new GateFixture();
 let server: MemcachedServer;

@@ -1,7 +1,7 @@
 import { CachifyError, type ConnectionProfile } from "@cachify/core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type MemcachedServer, startMemcached } from "../../../../test/harness/index.ts";
-import { GateFixture, k } from "../testing/gate-fixture.ts";
+import { GateFixture, k } from "../../../../test/support/memcached-gate.ts";
 import { BEST_EFFORT_NOTE, type MemcachedScanPage } from "./key-listing.ts";
 
 const shared = inject("servers").memcached;

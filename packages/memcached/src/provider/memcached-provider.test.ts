@@ -1,7 +1,12 @@
 import { CachifyError, OperationGate, ProviderPool } from "@cachify/core";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { freePort, memcachedCommand } from "../../../../test/harness/index.ts";
-import { GateFixture, k, MemoryHistory, MemoryPolicies } from "../testing/gate-fixture.ts";
+import {
+  GateFixture,
+  k,
+  MemoryHistory,
+  MemoryPolicies,
+} from "../../../../test/support/memcached-gate.ts";
 import { createMemcachedProvider } from "./memcached-provider.ts";
 
 const server = inject("servers").memcached;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MemcachedServer, startMemcached } from "../../../../test/harness/index.ts";
+import { GateFixture, k } from "../../../../test/support/memcached-gate.ts";
 import { KetamaRing } from "../pool/ketama.ts";
-import { GateFixture, k } from "../testing/gate-fixture.ts";
 import type { MemcachedScanPage } from "./key-listing.ts";
 
 const fx = new GateFixture();

@@ -3,8 +3,8 @@ import { Redis } from "ioredis";
 import { describe, expect, inject, it } from "vitest";
 import { startRedis } from "../../../../test/harness/index.ts";
 import { makeTestGate } from "../../../../test/support/gate.ts";
+import { bytes, gateFor, MODES, text } from "../../../../test/support/redis-gate.ts";
 import { createRedisProvider } from "../provider.ts";
-import { bytes, gateFor, MODES, text } from "../test-helpers.ts";
 import { RespWriter } from "./raw-pipeline.ts";
 
 /** Runs a batch step as the workflow executor does: inside an approved execution. */

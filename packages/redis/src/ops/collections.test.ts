@@ -1,6 +1,6 @@
 import { keyFromText } from "@cachify/core";
 import { describe, expect, it } from "vitest";
-import { bytes, gateFor, MODES, text } from "../test-helpers.ts";
+import { bytes, gateFor, MODES, text } from "../../../../test/support/redis-gate.ts";
 
 describe.each(MODES)("Redis collections (%s)", (mode) => {
   const { run, cmd } = gateFor(mode, "collections");

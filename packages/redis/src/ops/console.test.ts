@@ -1,7 +1,7 @@
 import { keyFromText, type RespValue, type SlowlogEntry } from "@cachify/core";
 import slotOf from "cluster-key-slot";
 import { describe, expect, it } from "vitest";
-import { bytes, gateFor, MODES, text } from "../test-helpers.ts";
+import { bytes, gateFor, MODES, text } from "../../../../test/support/redis-gate.ts";
 
 const bulk = (s: string | Uint8Array): RespValue => ({
   type: "bulk",

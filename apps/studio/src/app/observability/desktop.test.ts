@@ -9,9 +9,12 @@ import {
 import { type RunningStudio, startStudio } from "@cachify/studio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisServer, startRedis } from "../../../../../test/harness/index.ts";
+import {
+  type NotificationBus,
+  notificationBus,
+} from "../../../../../test/support/notification-bus.ts";
 import { CommandDesktopNotifier, LONG_WORKFLOW_MS, WorkflowNotifier } from "./notifier.ts";
 import { api, eventually, liveSocket, RecordingDesktop, sleep } from "./test-support.ts";
-import { type NotificationBus, notificationBus } from "./testing/notification-bus.ts";
 
 const PASSWORD = "pw-Quokka-5820";
 const VALUE = "value-Marigold-1177";

@@ -1,7 +1,7 @@
 import { buildProfile, type Operation, type ResultOf } from "@cachify/core";
+import { createRedisProvider } from "@cachify/redis";
 import { afterAll, inject } from "vitest";
-import { makeTestGate } from "../../../test/support/gate.ts";
-import { createRedisProvider } from "./provider.ts";
+import { makeTestGate } from "./gate.ts";
 
 /** For describe.each: both shared servers, standalone and cluster. */
 export const MODES = [["standalone"], ["cluster"]] as const;

@@ -6,8 +6,8 @@ import {
   ProviderPool,
   type ResultOf,
 } from "@cachify/core";
-import { MemoryHistory, MemoryPolicies } from "../../../../test/support/memory-stores.ts";
-import { createMemcachedProvider, type MemcachedProvider } from "../provider/memcached-provider.ts";
+import { createMemcachedProvider, type MemcachedProvider } from "@cachify/memcached";
+import { MemoryHistory, MemoryPolicies } from "./memory-stores.ts";
 
 export { MemoryHistory, MemoryPolicies };
 
