@@ -62,6 +62,14 @@ function indexCursor(cursor: string | undefined): number {
 
 const PAGE = 200;
 
+/** One page as the API and the CLI answer it: the items, where to go on, and the total. */
+const answer = <T>(page: { cursor: string; done: boolean; length?: number }, items: T[]) => ({
+  items,
+  cursor: page.cursor,
+  done: page.done,
+  length: page.length,
+});
+
 /** Members per page. The API checks the same bound in its query schema; the CLI relies on this. */
 export function pageSize(count: number | undefined): number {
   if (count === undefined) return PAGE;
@@ -123,15 +131,13 @@ export class ValuePages {
       count: pageSize(q.count),
       ...(q.match ? { match: q.match } : {}),
     });
-    return {
-      items: page.items.map((i) => ({
+    return answer(
+      page,
+      page.items.map((i) => ({
         ...nameOut("field", i.field),
         ...dataOut("value", i.value),
       })),
-      cursor: page.cursor,
-      done: page.done,
-      length: page.length,
-    };
+    );
   }
 
   async listPage(profile: ConnectionProfile, q: PageRequest) {
@@ -144,12 +150,10 @@ export class ValuePages {
       start,
       stop: start + count - 1,
     });
-    return {
-      items: page.items.map((v, i) => ({ index: start + i, ...dataOut("value", v) })),
-      cursor: page.cursor,
-      done: page.done,
-      length: page.length,
-    };
+    return answer(
+      page,
+      page.items.map((v, i) => ({ index: start + i, ...dataOut("value", v) })),
+    );
   }
 
   async setPage(profile: ConnectionProfile, q: PageRequest) {
@@ -161,12 +165,10 @@ export class ValuePages {
       count: pageSize(q.count),
       ...(q.match ? { match: q.match } : {}),
     });
-    return {
-      items: page.items.map((m) => nameOut("member", m)),
-      cursor: page.cursor,
-      done: page.done,
-      length: page.length,
-    };
+    return answer(
+      page,
+      page.items.map((m) => nameOut("member", m)),
+    );
   }
 
   async zsetPage(profile: ConnectionProfile, q: PageRequest) {
@@ -179,16 +181,14 @@ export class ValuePages {
       start,
       stop: start + count - 1,
     });
-    return {
-      items: page.items.map((m, i) => ({
+    return answer(
+      page,
+      page.items.map((m, i) => ({
         rank: start + i,
         ...nameOut("member", m.member),
         score: scoreOut(m.score),
       })),
-      cursor: page.cursor,
-      done: page.done,
-      length: page.length,
-    };
+    );
   }
 
   async streamPage(profile: ConnectionProfile, q: PageRequest) {
@@ -201,15 +201,13 @@ export class ValuePages {
       end: "+",
       count: pageSize(q.count),
     });
-    return {
-      items: page.items.map((e) => ({
+    return answer(
+      page,
+      page.items.map((e) => ({
         id: e.id,
         fields: e.fields.map(([f, v]) => ({ ...nameOut("field", f), ...dataOut("value", v) })),
       })),
-      cursor: page.cursor,
-      done: page.done,
-      length: page.length,
-    };
+    );
   }
 }
 
