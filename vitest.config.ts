@@ -16,7 +16,7 @@ const BUILT_STUDIO = join(ROOT, "apps/studio/dist/studio.js");
 const NEEDS_SERVERS =
   /inject\(|test\/harness|harness\/index|startRedis|startMemcached|startCluster|@cachify\/studio|support\/(cli|studio-api|redis-gate|memcached-gate|notification-bus)|playwright/;
 
-/** Test files beside the code, split into unit (no server) and integration (the harness). */
+/** Test files beside the code and the architecture checks, split into unit (no server) and integration (the harness). */
 function besideTheCode(): { unit: string[]; integration: string[] } {
   const unit: string[] = [];
   const integration: string[] = [];
@@ -30,7 +30,8 @@ function besideTheCode(): { unit: string[]; integration: string[] } {
       }
     }
   };
-  for (const d of ["packages", "apps"]) walk(join(ROOT, d));
+  // The architecture checks read files only; those that need the built studio go with the servers.
+  for (const d of ["packages", "apps", "test/arch"]) walk(join(ROOT, d));
   return { unit, integration };
 }
 const split = besideTheCode();
@@ -64,7 +65,7 @@ export default defineConfig({
           name: "integration",
           include: [
             ...split.integration,
-            "test/{arch,harness,integration,regression,security,smoke}/**/*.test.ts",
+            "test/{harness,integration,regression,security,smoke}/**/*.test.ts",
           ],
           ...servers,
         },

@@ -20,7 +20,7 @@ export async function benchGateOverhead(redis: RedisServer, rounds: number): Pro
     const profile = app.profiles.create({ name: "bench", url: redis.url });
     await raw.set("bench:k", "v".repeat(100));
     const key = keyFromText("bench:k");
-    const viaGate = () => app.gate.run(profile, { kind: "get", key }, { origin: "test" });
+    const viaGate = () => app.gate.run(profile, { kind: "get", key }, { origin: "cli" });
     for (let i = 0; i < 500; i++) {
       await viaGate();
       await raw.getBuffer("bench:k");

@@ -1,10 +1,6 @@
 import { type RedisServer, startMemcached } from "../test/harness/index.ts";
-import {
-  benchDeleteByPattern,
-  benchDryRun,
-  benchTtlNormalize,
-  benchWarmup,
-} from "./b-workflows-redis.ts";
+import { benchDeleteByPattern, benchDryRun, benchTtlNormalize } from "./b-workflows-redis.ts";
+import { benchWarmup } from "./b5-warmup-redis.ts";
 import { benchMemcachedDelete } from "./b6-memcached-delete.ts";
 import { benchMemory } from "./b10-memory.ts";
 import type { BenchResult } from "./report.ts";

@@ -276,7 +276,7 @@ describe("every mutating entry point goes through the gate", () => {
           key: new TextEncoder().encode(KEY),
           value: new TextEncoder().encode("orig"),
         },
-        { origin: "test", confirmation: { typedName: name } },
+        { origin: "cli", confirmation: { typedName: name } },
       );
       snapshotOps.set(id, studio.app.history.list({ profileId: id, limit: 1 })[0]!.id);
     }
@@ -306,7 +306,7 @@ describe("every mutating entry point goes through the gate", () => {
         template: "delete-by-pattern",
         profile: profiles.resolve(id),
         params: { pattern: KEY },
-        origin: "test",
+        origin: "cli",
       });
       plans.set(id, plan.planId);
     }

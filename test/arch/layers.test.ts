@@ -51,10 +51,14 @@ describe("architecture: layer rules (architecture.md)", () => {
   });
 
   it("packages are used only through their public index, never by path", () => {
+    // The one declared second entry: packages/core/package.json exports "./shared".
+    const declared = new Set(["@cachify/core/shared"]);
     const offenders = ["packages", "apps"]
       .flatMap(all)
       .filter(
-        (i) => /^@cachify\/[^/]+\/.+/.test(i.spec) || /(\.\.\/)+(packages|apps)\//.test(i.spec),
+        (i) =>
+          (/^@cachify\/[^/]+\/.+/.test(i.spec) && !declared.has(i.spec)) ||
+          /(\.\.\/)+(packages|apps)\//.test(i.spec),
       );
     expect(offenders).toEqual([]);
   });
@@ -66,11 +70,36 @@ describe("architecture: layer rules (architecture.md)", () => {
     expect(offenders).toEqual([]);
   });
 
-  it("the web UI imports only types from the core, and nothing else of ours", () => {
+  it("the web UI imports the core's types, its pure shared entry at run time, and nothing else of ours", () => {
     const offenders = all("apps/web/src").filter(
-      (i) => i.spec.startsWith("@cachify/") && !(i.spec === "@cachify/core" && i.typeOnly),
+      (i) =>
+        i.spec.startsWith("@cachify/") &&
+        !(i.spec === "@cachify/core" && i.typeOnly) &&
+        i.spec !== "@cachify/core/shared",
     );
     expect(offenders).toEqual([]);
+  });
+
+  it("the core's shared entry reaches only pure folders", () => {
+    // `@cachify/core/shared` runs in the browser bundle: what it reaches must not pull in the
+    // gate (tickets, providers), the stores' ports or anything node-specific. These folders hold
+    // only pure leaf code (errors, globs, key bytes); widen the list only with folders like them.
+    const PURE = ["packages/core/src/common/"];
+    const entry = join(ROOT, "packages/core/src/shared.ts");
+    const seen = new Set<string>();
+    const queue = [entry];
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      for (const i of importsOf(file)) {
+        expect(i.spec.startsWith("."), `${i.file} imports ${i.spec}`).toBe(true);
+        queue.push(resolve(file, "..", i.spec));
+      }
+    }
+    const reached = [...seen].filter((f) => f !== entry).map((f) => relative(ROOT, f));
+    expect(reached.length).toBeGreaterThan(0);
+    expect(reached.filter((f) => !PURE.some((dir) => f.startsWith(dir)))).toEqual([]);
   });
 
   it("only the gate can mint tickets, and every provider checks them", () => {

@@ -1,161 +1,37 @@
 import { writeFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type RunningStudio, startStudio } from "@cachify/studio";
-import type { Browser, Page } from "playwright-core";
+import type { RunningStudio } from "@cachify/studio";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type MemcachedServer,
-  type RedisServer,
-  startMemcached,
-  startRedis,
-} from "../harness/index.ts";
-import { helpers, launchChromium, newPage, requireWebBuild, shotsDir } from "./support.ts";
+import type { RedisServer } from "../harness/index.ts";
+import { SECRET_VALUE, useObservabilityStudio } from "./observability-fixture.ts";
+import { shotsDir } from "./support.ts";
 
 /**
  * Observability in Chromium: the Overview and a connection's Dashboard with live data from two
  * Redis servers and one Memcached (a 250 ms poll set through the settings API), a server frozen
  * with SIGSTOP turning "down" within 2 s and back, an alert rule made in the UI firing into the
- * notification centre, the Settings screen's validation, and the command palette reaching every
- * screen. Time to interactive of the dashboard is measured. Screens light and dark go to
- * test-artifacts/e2e/.
+ * notification centre, edited and deleted, and the timeline filtered and paged. Time to
+ * interactive of the dashboard is measured. Screens light and dark go to test-artifacts/e2e/.
+ * The Settings screen and the command palette are in dashboard-settings-palette.test.ts.
  */
 
-const SECRET_VALUE = "s3cret-value-never-in-a-notification";
 const LIVE_MS = 2000;
 
 describe("observability screens in Chromium", () => {
+  const o = useObservabilityStudio();
+  const { desktop, ids, api, go, rail, card, railDot, bell, shots } = o;
+  const figures: Record<string, number | number[]> = {};
   let orders: RedisServer;
   let sessions: RedisServer;
-  let fragments: MemcachedServer;
   let studio: RunningStudio;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
-  let dataDir: string;
-  const desktop: { title: string; body: string }[] = [];
-  const ids = { orders: "", sessions: "", fragments: "" };
-  const figures: Record<string, number | number[]> = {};
-
-  const shot = (name: string) => page.screenshot({ path: join(shotsDir, `${name}.png`) });
-  const go = (hash: string) =>
-    page.evaluate((h) => {
-      location.hash = h;
-    }, hash);
-  const rail = () => page.getByRole("navigation", { name: "Connections" });
-  const card = (name: string) =>
-    page.getByRole("region", { name: "Health" }).getByRole("article", { name, exact: true });
-  const railDot = (name: string) =>
-    rail()
-      .getByRole("link", { name: new RegExp(`^${name}\\b`) })
-      .locator(".health-dot");
-  const bell = () => page.getByRole("button", { name: /^Notifications, \d+ unread$/ });
-  const theme = (t: "light" | "dark" | "system") => helpers(page).theme(t);
-  /** Both themes of the screen as it is now. */
-  const shots = async (name: string) => {
-    await shot(`${name}-light`);
-    await theme("dark");
-    await shot(`${name}-dark`);
-    await theme("light");
-  };
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`http://127.0.0.1:${studio.port}${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${studio.token}`,
-        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-      },
-      body: body === undefined ? null : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
-  const openPalette = async () => {
-    await page.keyboard.press("Control+k");
-    const palette = page.getByRole("dialog", { name: "Command palette" });
-    await palette.waitFor();
-    return palette;
-  };
-  const runPalette = async (query: string, option: string | RegExp) => {
-    const palette = await openPalette();
-    const input = palette.getByRole("combobox", { name: "Go to a screen, connection or key" });
-    await input.fill(query);
-    const opt = palette.getByRole("option", { name: option }).first();
-    await opt.waitFor();
-    // Arrow down to it (the keyboard path), then Enter.
-    for (let i = 0; i < 80 && (await opt.getAttribute("aria-selected")) !== "true"; i++)
-      await input.press("ArrowDown");
-    await input.press("Enter");
-    await palette.waitFor({ state: "hidden" });
-  };
-
-  beforeAll(async () => {
-    requireWebBuild();
-    dataDir = await mkdtemp(join(tmpdir(), "cachify-e2e-dash-"));
-    [orders, sessions, fragments] = await Promise.all([
-      startRedis(),
-      startRedis(),
-      startMemcached(),
-    ]);
-    await orders.command("SET", "orders:1", SECRET_VALUE);
-    await orders.command("SET", "orders:2", "{}");
-
-    studio = await startStudio({
-      dataDir,
-      port: 0,
-      // Desktop notifications are recorded, not shown on the machine running the tests.
-      collector: {
-        desktop: {
-          send: async (n) => {
-            desktop.push({ title: n.title, body: n.body });
-          },
-        },
-      },
-    });
-    // A short poll through the settings API (what the Settings screen does).
-    const set = await api("PUT", "/api/observability/settings", { pollIntervalMs: 250 });
-    expect(set.status).toBe(200);
-    expect(set.body.pollIntervalMs).toBe(250);
-    const profiles = studio.app.profiles;
-    // A short timeout so a frozen server is called down within a poll or two.
-    ids.orders = profiles.create({
-      name: "orders cache",
-      url: orders.url,
-      environment: "prod",
-      timeoutMs: 500,
-    }).id;
-    ids.sessions = profiles.create({
-      name: "sessions",
-      url: sessions.url,
-      environment: "staging",
-      timeoutMs: 500,
-    }).id;
-    ids.fragments = profiles.create({
-      name: "fragments",
-      url: fragments.url,
-      environment: "dev",
-      timeoutMs: 500,
-    }).id;
-    // The engine's slow log gets an entry (20 ms over the default 10 ms threshold).
-    await orders.command("DEBUG", "SLEEP", "0.02");
-
-    browser = await launchChromium();
-    ({ page, errors } = await newPage(browser, { width: 1440, height: 900 }));
-    await page.goto(`${studio.url}#/overview`);
-    await rail().waitFor();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.close();
-    // A paused server must not outlive a failed test frozen.
-    for (const s of [orders, sessions]) {
-      try {
-        s?.process.resume();
-      } catch {}
-    }
-    await Promise.all([orders?.stop(), sessions?.stop(), fragments?.stop()]);
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  beforeAll(() => {
+    ({ studio, page, errors } = o.s);
+    ({ orders, sessions } = o.servers);
+  });
+  afterAll(() => {
     writeFileSync(
       join(shotsDir, "dashboard-figures.json"),
       `${JSON.stringify(figures, null, 2)}\n`,
@@ -511,95 +387,6 @@ describe("observability screens in Chromium", () => {
     await confirm.waitFor({ state: "hidden" });
     await page.getByRole("heading", { name: "No alert rules yet" }).waitFor();
     expect((await api("GET", "/api/alerts")).body.rules).toEqual([]);
-  });
-
-  it("validates the settings inline and saves them", async () => {
-    await go("#/settings");
-    await page.getByRole("heading", { level: 1, name: "Settings" }).waitFor();
-    const poll = page.getByLabel("Poll interval (ms)");
-    await expect.poll(() => poll.inputValue()).toBe("250");
-    await poll.fill("50");
-    await page.getByRole("button", { name: "Save settings" }).click();
-    const error = page.getByRole("alert").filter({ hasText: "pollIntervalMs" });
-    await error.waitFor();
-    expect(await error.textContent()).toBe(
-      "pollIntervalMs must be a whole number from 100 to 600000.",
-    );
-    expect(await poll.getAttribute("aria-invalid")).toBe("true");
-    await page.getByLabel("Memory limit ratio (0–1)").fill("lots");
-    await page.getByRole("button", { name: "Save settings" }).click();
-    await page.getByText("Memory limit ratio must be a number.").waitFor();
-    await shots("dash-28-settings-error");
-    // The collector form's own Discard (Settings → Snapshots has one too).
-    await page
-      .locator("form", { has: page.getByRole("button", { name: "Save settings" }) })
-      .getByRole("button", { name: "Discard changes" })
-      .click();
-    await page.getByLabel("Events interval (ms)".replace("Events", "Engine events")).fill("4000");
-    await page.getByLabel(/Notify when a workflow ends/).uncheck();
-    await page.getByRole("button", { name: "Save settings" }).click();
-    await page.getByRole("status").filter({ hasText: "Saved" }).waitFor();
-    const saved = (await api("GET", "/api/observability/settings")).body as {
-      eventsIntervalMs: number;
-      notifications: { workflows: boolean };
-    };
-    expect(saved.eventsIntervalMs).toBe(4000);
-    expect(saved.notifications.workflows).toBe(false);
-    // The theme choice here and the rail's follow each other.
-    await page.getByRole("radio", { name: "Dark" }).check();
-    expect(await rail().getByLabel("Theme").inputValue()).toBe("dark");
-    await shot("dash-29-settings-dark");
-    await page.getByRole("radio", { name: "Light" }).check();
-    await shot("dash-29-settings-light");
-  });
-
-  it("reaches every screen, connection and tab, and a key, from the command palette", async () => {
-    await go("#/overview");
-    await page.getByRole("heading", { level: 1, name: "Overview" }).waitFor();
-    const palette = await openPalette();
-    await palette.getByRole("combobox").fill("ses");
-    await shots("dash-30-command-palette");
-    // Escape closes it and gives focus back.
-    await page.keyboard.press("Escape");
-    await palette.waitFor({ state: "hidden" });
-
-    for (const [screen, heading] of [
-      ["Alerts", "Alerts"],
-      ["Settings", "Settings"],
-      ["Overview", "Overview"],
-    ] as const) {
-      await runPalette(screen.toLowerCase(), new RegExp(`^${screen}`));
-      await page.getByRole("heading", { level: 1, name: heading }).waitFor();
-    }
-    // Focus lands on the new screen's heading (once it is drawn).
-    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe("H1");
-
-    const tabs = ["Browser", "Console", "Server info", "Workflows", "History", "Dashboard"];
-    for (const name of ["orders cache", "sessions", "fragments"]) {
-      for (const tab of tabs) {
-        const label = tab === "Browser" ? new RegExp(`^${name}`) : `${name} › ${tab}`;
-        await runPalette(`${name} ${tab === "Browser" ? "" : tab}`.trim(), label);
-        await page
-          .getByRole("heading", { level: 1, name: new RegExp(name) })
-          .first()
-          .waitFor();
-        // The heading can come a frame before the tab strip updates: wait for the selection.
-        await expect
-          .poll(() =>
-            page.getByRole("tab", { name: tab, exact: true }).getAttribute("aria-selected"),
-          )
-          .toBe("true");
-      }
-    }
-
-    // A key by its exact name on the open connection.
-    await go(`#/c/${ids.orders}/history`);
-    await page.getByRole("heading", { level: 1, name: "orders cache" }).waitFor();
-    await runPalette("orders:2", 'Open key "orders:2" in orders cache');
-    await page.getByRole("region", { name: "orders:2", exact: true }).waitFor();
-    await expect
-      .poll(() => page.getByRole("tab", { name: "Browser" }).getAttribute("aria-selected"))
-      .toBe("true");
   });
 
   it("logged no errors in the page", () => {

@@ -1,227 +1,40 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type RunningStudio, startStudio } from "@cachify/studio";
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { memcachedCommand, type RedisServer, rawCommand, startRedis } from "../harness/index.ts";
-import { launchChromium, newPage, requireWebBuild, shotsDir as shots } from "./support.ts";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { RedisServer } from "../harness/index.ts";
+import { useValuesStudio } from "./values-fixture.ts";
 
 /**
- * The studio's working screens in Chromium: a 100k-key database in list and tree, the value
- * editors of every type, the console, server info, the prod typed-name dialog (and the server
- * refusing a request that skips it), and forced read-only. Screenshots of each screen, light and
- * dark, go to test-artifacts/e2e/.
+ * The studio's working screens in Chromium: the value editors of every type, creating, renaming,
+ * expiring and deleting a key, the console, server info, Memcached's strings, and every screen
+ * again in the dark theme. Screenshots of each screen go to test-artifacts/e2e/. The 100k-key
+ * list and tree are in values-keyspace.test.ts, the prod and read-only guards in
+ * values-guards.test.ts.
  */
 
 const P = "e2ev:";
-const BIG = 100_000;
-const JSON_VALUE = JSON.stringify({ order: 42, items: [{ sku: "A-1", qty: 2 }], paid: true });
 
-describe("studio values, console and guardrails in Chromium", () => {
-  const { redis, memcached } = inject("servers");
-  let big: RedisServer;
-  let studio: RunningStudio;
-  let browser: Browser;
+describe("studio values, console and server info in Chromium", () => {
+  const v = useValuesStudio(P);
+  const {
+    ids,
+    r,
+    shot,
+    open,
+    valuePanel,
+    goTo,
+    dialog,
+    guardDialog,
+    confirmGuard,
+    theme,
+    members,
+    cellRow,
+  } = v;
   let page: Page;
-  let dataDir: string;
-  const ids = { dev: "", big: "", prod: "", mc: "" };
+  let big: RedisServer;
   let pageErrors: string[] = [];
-  const r = (...args: string[]) => rawCommand(redis.port, args);
-
-  const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`) });
-  const open = async (id: string, tab = "browser") => {
-    await page.evaluate((h) => {
-      location.hash = h;
-    }, `#/c/${id}/${tab}`);
-  };
-  const valuePanel = (key: string) => page.getByRole("region", { name: key, exact: true });
-  /** Opens a key by its exact name (no scan), the way a user in a hurry would. */
-  const goTo = async (key: string) => {
-    const input = page.getByRole("textbox", { name: "Go to key (exact name)" });
-    await input.fill(key);
-    await input.press("Enter");
-    await valuePanel(key).waitFor();
-  };
-  const dialog = (name: string | RegExp) => page.getByRole("dialog", { name });
-  /** The guard's modal: named after the action and the connection. */
-  const guardDialog = (action: string, profile: string) => dialog(`${action} on ${profile}`);
-  const confirmGuard = async (action: string, profile = "dev local") => {
-    const d = guardDialog(action, profile);
-    await d.waitFor();
-    await d.getByRole("button", { name: action, exact: true }).click();
-    await d.waitFor({ state: "hidden" });
-  };
-  const theme = async (t: "light" | "dark" | "system") =>
-    page.getByRole("navigation", { name: "Connections" }).getByLabel("Theme").selectOption(t);
-  const members = (key: string, noun: string) =>
-    page.getByRole("table", { name: `${noun} of ${key}` });
-  const cellRow = (table: Locator, text: string) =>
-    table.getByRole("row").filter({ has: page.getByRole("cell", { name: text, exact: true }) });
-
-  beforeAll(async () => {
-    requireWebBuild();
-    dataDir = await mkdtemp(join(tmpdir(), "cachify-e2e-values-"));
-
-    // A server of our own for the 100k keys (the shared one stays small) and its slow log.
-    big = await startRedis();
-    await big.command("DEBUG", "POPULATE", String(BIG), "e2ebig");
-    await big.command(
-      "MSET",
-      "app:users:1",
-      "{}",
-      "app:users:2",
-      "{}",
-      "app:sessions:abc",
-      "x",
-      "app:config",
-      "{}",
-    );
-    await big.command("SET", "app:secret", "a value that must not show in the slow log");
-
-    await r("DEL", ...["str", "json", "hash", "list", "set", "zset", "stream"].map((k) => P + k));
-    await r("SET", `${P}str`, "hello, editors");
-    await r("SET", `${P}json`, JSON_VALUE, "EX", "7200");
-    await r("HSET", `${P}hash`, "name", "Ada", "lang", "en", "bin\u0001", "\u0000\u00ff");
-    await r("RPUSH", `${P}list`, "first", "second", "third");
-    await r("SADD", `${P}set`, "red", "green", "blue");
-    await r("ZADD", `${P}zset`, "1", "bronze", "2", "silver", "3", "gold");
-    await r("XADD", `${P}stream`, "1-1", "event", "signup", "user", "ada");
-    await r("XADD", `${P}stream`, "1-2", "event", "login", "user", "ada");
-    await r("SET", `${P}prod:victim`, "keep me unless the name is typed");
-    await memcachedCommand(memcached.port, `set ${P}mc:greeting 0 0 5\r\nhello`, "STORED\r\n");
-
-    studio = await startStudio({ dataDir, port: 0 });
-    const profiles = studio.app.profiles;
-    ids.dev = profiles.create({ name: "dev local", url: redis.url, environment: "dev" }).id;
-    ids.big = profiles.create({ name: "big dev", url: big.url, environment: "dev" }).id;
-    ids.prod = profiles.create({ name: "orders prod", url: redis.url, environment: "prod" }).id;
-    ids.mc = profiles.create({ name: "mc cache", url: memcached.url, environment: "staging" }).id;
-
-    browser = await launchChromium();
-    // Answers with an error status are expected (428, 403, 409); anything else is recorded.
-    ({ page, errors: pageErrors } = await newPage(browser, {
-      width: 1360,
-      height: 820,
-      timeoutMs: 15_000,
-    }));
-    await page.goto(studio.url);
-    await page.getByRole("navigation", { name: "Connections" }).waitFor();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.close();
-    await big?.stop();
-    const left = (await r("KEYS", `${P}*`).catch(() => "")).match(/e2ev:[^\r]*/g) ?? [];
-    if (left.length) await r("DEL", ...left).catch(() => {});
-    await memcachedCommand(memcached.port, `delete ${P}mc:greeting`).catch(() => {});
-    await memcachedCommand(memcached.port, `delete ${P}mc:new`).catch(() => {});
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
-
-  it("loads a 100k-key database in the list, scrolling smoothly", async () => {
-    await open(ids.big);
-    await page.getByRole("heading", { level: 1, name: "big dev" }).waitFor();
-    const list = page.getByRole("listbox", { name: "Keys matching *" });
-    await list.getByRole("option").first().waitFor();
-    const started = Date.now();
-    await page.getByRole("button", { name: "Load all" }).click();
-    const total = BIG + 5;
-    await expect
-      .poll(() => page.getByText(/keys loaded/).textContent(), { timeout: 90_000 })
-      .toBe(
-        `${total.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} keys loaded · scan complete`,
-      );
-    const loadMs = Date.now() - started;
-    console.log(`e2e: loaded ${total} keys in ${loadMs} ms`);
-    expect(await list.getByRole("option").first().getAttribute("aria-setsize")).toBe(String(total));
-    // Virtualized: a screenful of rows in the DOM, not 100k.
-    expect(await list.getByRole("option").count()).toBeLessThan(80);
-
-    // Scroll through the list: every frame comes back quickly.
-    const frames = await list.evaluate(async (el) => {
-      const times: number[] = [];
-      for (let i = 0; i < 30; i++) {
-        const t = performance.now();
-        el.scrollTop = (el.scrollHeight * i) / 30;
-        await new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res)));
-        times.push(performance.now() - t);
-      }
-      el.scrollTop = el.scrollHeight;
-      await new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res)));
-      return times;
-    });
-    const sorted = [...frames].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)]!;
-    console.log(
-      `e2e: scroll frames median ${median.toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`,
-    );
-    // Two frames per step: a smooth list answers a jump anywhere in 100k rows within ~2 frames.
-    // (The max is logged, not asserted: the 2-core machine runs other suites meanwhile.)
-    expect(median).toBeLessThan(80);
-    expect(await list.getByRole("option").count()).toBeLessThan(80);
-    await list.getByRole("option").last().click();
-    await page.getByRole("region", { name: "Value", exact: true }).waitFor();
-    await shot("10-big-list");
-  });
-
-  it("shows the same keys as a namespace tree, by a configurable delimiter", async () => {
-    await page.getByRole("radio", { name: "Tree" }).check();
-    const tree = page.getByRole("tree", { name: "Keys matching *" });
-    const big = tree.getByRole("treeitem", { name: "e2ebig: (100,000 keys)" });
-    // The key selected in the list is revealed: its folder opens, the tree scrolls to it.
-    await tree.getByRole("treeitem", { selected: true }).waitFor();
-    await tree.press("Home");
-    await big.waitFor();
-    expect(await big.getAttribute("aria-expanded")).toBe("true");
-    await big.click();
-    expect(await big.getAttribute("aria-expanded")).toBe("false");
-    const app = tree.getByRole("treeitem", { name: "app: (5 keys)" });
-    await app.click();
-    expect(await app.getAttribute("aria-expanded")).toBe("true");
-    await tree.getByRole("treeitem", { name: "users: (2 keys)" }).click();
-    await tree.getByRole("treeitem", { name: "app:users:1" }).click();
-    await valuePanel("app:users:1").waitFor();
-
-    // The keyboard walks the tree: Left goes up to the folder, Left again closes it.
-    await tree.press("ArrowLeft");
-    await tree.press("ArrowLeft");
-    expect(
-      await tree.getByRole("treeitem", { name: "users: (2 keys)" }).getAttribute("aria-expanded"),
-    ).toBe("false");
-    await big.click();
-    await tree.getByRole("treeitem", { name: "e2ebig:0", exact: true }).waitFor();
-    expect(await tree.getByRole("treeitem").count()).toBeLessThan(80);
-    await tree.press("ArrowDown");
-    await tree.press("ArrowDown");
-    await shot("11-big-tree");
-
-    // Another delimiter regroups the same loaded keys without a new scan.
-    let scans = 0;
-    const count = (req: { url(): string }) => {
-      if (req.url().includes("/keys?")) scans++;
-    };
-    page.on("request", count);
-    await page.getByRole("textbox", { name: "Namespace delimiter" }).fill("_");
-    await tree.getByRole("treeitem", { name: "e2ebig:0", exact: true }).waitFor();
-    await page.getByRole("textbox", { name: "Namespace delimiter" }).fill(":");
-    await tree.getByRole("treeitem", { name: "e2ebig: (100,000 keys)" }).waitFor();
-    page.off("request", count);
-    expect(scans).toBe(0);
-  });
-
-  it("opens a key by its exact name without scanning, and says when it is missing", async () => {
-    await goTo("e2ebig:4242");
-    await expect
-      .poll(() => page.getByRole("region", { name: "Value", exact: true }).textContent())
-      .toBe("value:4242");
-    const input = page.getByRole("textbox", { name: "Go to key (exact name)" });
-    await input.fill("e2ebig:nope");
-    await input.press("Enter");
-    await page.getByText("No key named").waitFor();
-    await shot("12-goto-missing");
-    await page.getByRole("radio", { name: "List" }).check();
+  beforeAll(() => {
+    ({ page, errors: pageErrors } = v.s);
+    big = v.big();
   });
 
   it("edits a string as text and keeps its TTL", async () => {
@@ -497,142 +310,6 @@ describe("studio values, console and guardrails in Chromium", () => {
     await shot("26-memcached");
     await page.getByRole("tab", { name: "Console" }).click();
     await page.getByText("The console speaks Redis commands").waitFor();
-  });
-
-  it("on prod, asks for the typed name, and the server refuses a request that skips the dialog", async () => {
-    await open(ids.prod);
-    await page.getByText(/^PRODUCTION · orders prod/).waitFor();
-    await goTo(`${P}prod:victim`);
-    await valuePanel(`${P}prod:victim`)
-      .getByRole("button", { name: "Delete", exact: true })
-      .click();
-    const d = guardDialog("Delete key", "orders prod");
-    await d.waitFor();
-    const confirm = d.getByRole("button", { name: "Delete key", exact: true });
-    const typed = d.getByRole("textbox", { name: "Type orders prod to confirm" });
-    expect(await confirm.isDisabled()).toBe(true);
-    await typed.fill("orders");
-    expect(await confirm.isDisabled()).toBe(true);
-    await typed.fill("orders prd");
-    expect(await confirm.isDisabled()).toBe(true);
-    await shot("27-prod-typed-name");
-
-    // The UI is not the guard: the same request sent from the page without the challenge is
-    // refused by the server with 428, and the key is still there.
-    const bypass = await page.evaluate(
-      async ([id, key]) => {
-        const res = await fetch(`/api/profiles/${id}/key?key=${encodeURIComponent(key!)}`, {
-          method: "DELETE",
-          headers: {
-            "content-type": "application/json",
-            authorization: `Bearer ${sessionStorage.getItem("cachify.session")}`,
-          },
-          body: "{}",
-        });
-        return { status: res.status, body: await res.json() };
-      },
-      [ids.prod, `${P}prod:victim`],
-    );
-    expect(bypass.status).toBe(428);
-    expect(bypass.body.error.details).toMatchObject({ level: "typed-name", type: "orders prod" });
-    // Answering a challenge with a wrong name is refused too.
-    const wrong = await page.evaluate(
-      async ([id, key, challengeId]) => {
-        const res = await fetch(`/api/profiles/${id}/key?key=${encodeURIComponent(key!)}`, {
-          method: "DELETE",
-          headers: {
-            "content-type": "application/json",
-            authorization: `Bearer ${sessionStorage.getItem("cachify.session")}`,
-          },
-          body: JSON.stringify({ confirm: { challengeId, typedName: "orders" } }),
-        });
-        return res.status;
-      },
-      [ids.prod, `${P}prod:victim`, bypass.body.error.details.challengeId as string],
-    );
-    expect(wrong).toBe(428);
-    expect(await r("EXISTS", `${P}prod:victim`)).toBe(":1\r\n");
-
-    await typed.fill("orders prod");
-    expect(await confirm.isDisabled()).toBe(false);
-    await theme("dark");
-    await shot("28-prod-typed-name-dark");
-    await theme("light");
-    await confirm.click();
-    await d.waitFor({ state: "hidden" });
-    expect(await r("EXISTS", `${P}prod:victim`)).toBe(":0\r\n");
-  });
-
-  it("forces read-only from the header: the lock with its reason, and the server refuses (403)", async () => {
-    await open(ids.dev);
-    await page.getByRole("heading", { level: 1, name: "dev local" }).waitFor();
-    const toggle = page.getByRole("switch", { name: "Force read-only" });
-    expect(await toggle.getAttribute("aria-checked")).toBe("false");
-    await toggle.click();
-    const d = dialog("Force dev local read-only");
-    await d.getByLabel("Reason (shown with the lock)").fill("incident 42: freeze writes");
-    await d.getByRole("button", { name: "Force read-only" }).click();
-    await d.waitFor({ state: "hidden" });
-    await expect.poll(() => toggle.getAttribute("aria-checked")).toBe("true");
-    const chip = page.getByRole("list", { name: "Connection policy" }).locator(".lock");
-    await expect.poll(() => chip.getAttribute("title")).toMatch(/incident 42: freeze writes/);
-    const railLock = page
-      .getByRole("navigation", { name: "Connections" })
-      .getByRole("link", { name: /dev local/ })
-      .locator(".lock");
-    expect(await railLock.getAttribute("title")).toMatch(/forced by policy/);
-
-    await goTo(`${P}hash`);
-    await page
-      .getByRole("note")
-      .getByText(/Editing is off/)
-      .waitFor();
-    const del = valuePanel(`${P}hash`).getByRole("button", { name: "Delete", exact: true });
-    expect(await del.getAttribute("aria-disabled")).toBe("true");
-    expect(await del.getAttribute("title")).toMatch(/incident 42/);
-    const addField = page.getByRole("button", { name: "Add field" });
-    expect(await addField.getAttribute("aria-disabled")).toBe("true");
-    await addField.click({ force: true }); // locked: nothing opens
-    expect(await dialog(`Add a field to ${P}hash`).count()).toBe(0);
-    await shot("29-forced-read-only");
-    await theme("dark");
-    await shot("30-forced-read-only-dark");
-    await theme("light");
-
-    // The server refuses whatever the UI shows: a write sent from the page gets 403.
-    const status = await page.evaluate(async (id) => {
-      const res = await fetch(`/api/profiles/${id}/hash/field`, {
-        method: "PUT",
-        headers: {
-          "content-type": "application/json",
-          authorization: `Bearer ${sessionStorage.getItem("cachify.session")}`,
-        },
-        body: JSON.stringify({ key: "e2ev:hash", field: "x", value: "y" }),
-      });
-      return res.status;
-    }, ids.dev);
-    expect(status).toBe(403);
-    expect(await r("HEXISTS", `${P}hash`, "x")).toBe(":0\r\n");
-
-    // Cleared from the header (lifting a lock lowers protection: dev asks to confirm); then
-    // forced behind the window's back: the UI still offers the delete, and shows the refusal.
-    await toggle.click();
-    await confirmGuard("Allow changes");
-    await expect.poll(() => toggle.getAttribute("aria-checked")).toBe("false");
-    studio.app.policies.force({
-      profileId: ids.dev,
-      reason: "set from the CLI",
-      source: "user",
-      createdAt: Date.now(),
-    });
-    await page.getByRole("button", { name: "Delete field lang" }).click();
-    await page
-      .getByRole("alert")
-      .getByText(/is read-only/)
-      .waitFor();
-    await shot("31-read-only-refused");
-    studio.app.policies.clear(ids.dev);
-    expect(await r("HEXISTS", `${P}hash`, "lang")).toBe(":1\r\n");
   });
 
   it("looks right in the dark theme too", async () => {

@@ -62,10 +62,10 @@ describe("browser notification for a finished workflow", () => {
       template: "warmup-set",
       profile,
       params: { entries: [{ key: `wfn:${name}`, value: VALUE }] },
-      origin: "test",
+      origin: "cli",
       wait: "complete",
     });
-    const started = await app.workflows.apply(plan.planId, { count: plan.matched }, "test");
+    const started = await app.workflows.apply(plan.planId, { count: plan.matched }, "cli");
     await app.workflows.finished(started.executionId);
   }
 

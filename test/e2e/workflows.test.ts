@@ -1,93 +1,59 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type RunningStudio, startStudio } from "@cachify/studio";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type RedisServer, rawCommand, startRedis } from "../harness/index.ts";
-import { helpers, launchChromium, newPage, requireWebBuild, shotsDir } from "./support.ts";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { rawCommand } from "../harness/index.ts";
+import { deleteKeys, useStudioPage } from "./studio-page.ts";
+import { workflowParts } from "./workflow-parts.ts";
 
 /**
- * Workflows in Chromium (issue 6): templates with the server's validation inline, presets, a
- * warm-up set from a file picked in the browser, a dry-run counting a big keyspace (progress,
- * cancel), and on a PROD profile the full path: dry-run → typed count + typed name → run with
- * progress → execution history → rerun with edits (diff, fresh dry-run, run, a notification
- * while the window is hidden) → undo, with the server refusing an apply that skips the dialog.
+ * Workflows in Chromium (issue 6) on a PROD profile, the full path: templates with the server's
+ * validation inline, presets, dry-run → typed count + typed name → run with progress → execution
+ * history → rerun with edits (diff, fresh dry-run, run, a notification while the window is
+ * hidden) → undo, with the server refusing an apply that skips the dialog. A warm-up from a file
+ * picked in the browser is in workflow-warmup.test.ts, a big keyspace's dry-run and restore in
+ * workflow-big-keyspace.test.ts.
  */
 
 const STAMP = `e2ewf${Date.now().toString(36)}`;
 const P = `${STAMP}:`;
-/** Warm-up keys live beside P, outside the TTL workflow's pattern. */
-const W = `${STAMP}w:`;
 const STRINGS = 1500;
 const HASHES = 3;
 const MATCHED = STRINGS + HASHES;
-const BIG = 500_000;
 
-describe("workflows in Chromium", () => {
+describe("workflows on prod in Chromium", () => {
   const { redis } = inject("servers");
-  let big: RedisServer;
-  let studio: RunningStudio;
-  let browser: Browser;
-  let page: Page;
-  let h: ReturnType<typeof helpers>;
-  let dataDir: string;
-  let pageErrors: string[] = [];
-  const ids = { prod: "", dev: "", big: "" };
+  const ids = { prod: "" };
   const r = (...args: string[]) => rawCommand(redis.port, args);
   const ttlOf = async (key: string) => Number((await r("TTL", key)).slice(1));
   const firstExecution = { id: "" };
-
-  beforeAll(async () => {
-    requireWebBuild();
-    dataDir = await mkdtemp(join(tmpdir(), "cachify-e2e-wf-"));
-    // 1,500 strings with a 1 h TTL and 3 hashes without one: two types, one pattern.
-    await r(
-      "EVAL",
-      "for i = 1, tonumber(ARGV[2]) do redis.call('SET', ARGV[1] .. 'item:' .. string.format('%05d', i), 'v', 'EX', 3600) end return 1",
-      "0",
-      P,
-      String(STRINGS),
-    );
-    for (let i = 1; i <= HASHES; i++) await r("HSET", `${P}profile:${i}`, "name", `user ${i}`);
-    await r("SET", `${W}exists`, "old value");
-
-    // A server of our own with a keyspace big enough to watch a dry-run count.
-    big = await startRedis();
-    await big.command("DEBUG", "POPULATE", String(BIG), "bulk");
-
-    studio = await startStudio({ dataDir, port: 0 });
-    const profiles = studio.app.profiles;
-    ids.prod = profiles.create({ name: "orders prod", url: redis.url, environment: "prod" }).id;
-    ids.dev = profiles.create({ name: "dev local", url: redis.url, environment: "dev" }).id;
-    ids.big = profiles.create({ name: "big dev", url: big.url, environment: "dev" }).id;
-
-    browser = await launchChromium();
-    ({ page, errors: pageErrors } = await newPage(browser));
-    h = helpers(page);
-    await page.goto(studio.url);
-    await page.getByRole("navigation", { name: "Connections" }).waitFor();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await studio?.close();
-    await big?.stop();
-    const left = (await r("KEYS", `${STAMP}*`).catch(() => "")).match(/e2ewf[^\r]*/g) ?? [];
-    for (let i = 0; i < left.length; i += 500) {
-      await r("DEL", ...left.slice(i, i + 500)).catch(() => {});
-    }
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  const s = useStudioPage({
+    name: "wf",
+    async before() {
+      // 1,500 strings with a 1 h TTL and 3 hashes without one: two types, one pattern.
+      await r(
+        "EVAL",
+        "for i = 1, tonumber(ARGV[2]) do redis.call('SET', ARGV[1] .. 'item:' .. string.format('%05d', i), 'v', 'EX', 3600) end return 1",
+        "0",
+        P,
+        String(STRINGS),
+      );
+      for (let i = 1; i <= HASHES; i++) await r("HSET", `${P}profile:${i}`, "name", `user ${i}`);
+    },
+    started(studio) {
+      ids.prod = studio.app.profiles.create({
+        name: "orders prod",
+        url: redis.url,
+        environment: "prod",
+      }).id;
+    },
+    after: () => deleteKeys(redis.port, STAMP),
   });
-
-  const templates = () => page.getByRole("navigation", { name: "Templates" });
-  const pickTemplate = (name: string) =>
-    templates()
-      .getByRole("button", { name: new RegExp(`^${name}`) })
-      .click();
-  const form = (title: string) => page.getByRole("form", { name: title });
-  const totals = () => page.locator(".wf-totals");
-  const progress = () => page.getByRole("region", { name: "Execution progress" });
+  const { templates, pickTemplate, form, totals, progress } = workflowParts(s);
+  let page: Page;
+  let h: typeof s.h;
+  let pageErrors: string[] = [];
+  beforeAll(() => {
+    ({ page, h, errors: pageErrors } = s);
+  });
 
   it("shows the server's validation message next to the field it names", async () => {
     await h.open(ids.prod, "workflows");
@@ -343,121 +309,6 @@ describe("workflows in Chromium", () => {
     await d.getByRole("button", { name: "Close" }).click();
     await d.waitFor({ state: "hidden" });
   });
-
-  it("reads warm-up entries from a CSV file picked in the browser, and runs them on dev", async () => {
-    await h.open(ids.dev, "workflows");
-    await page.getByRole("heading", { level: 1, name: "dev local" }).waitFor();
-    await page.getByRole("tab", { name: "Execution history" }).click();
-    await page.getByRole("heading", { name: "No executions yet" }).waitFor();
-    await h.shotBoth("55-workflow-no-executions");
-    await page.getByRole("tab", { name: "Templates" }).click();
-    await pickTemplate("Warm-up set");
-    const f = form("Warm-up set");
-    // A file is one picked here, its content uploaded: the studio is never given a path.
-    expect(await f.getByRole("radio", { name: /studio's machine/ }).count()).toBe(0);
-    await f.getByRole("radio", { name: "File from this computer" }).check();
-    const csv = `key,value,ttlSeconds\n${W}a,"hello, world",3600\n${W}b,second,\n${W}exists,new value,\n`;
-    await f.locator('input[type="file"]').setInputFiles({
-      name: "warm.csv",
-      mimeType: "text/csv",
-      buffer: Buffer.from(csv),
-    });
-    await f
-      .getByText(/^warm\.csv \(\d+ B\) is uploaded with the dry-run and read by the studio/)
-      .waitFor();
-    await h.shotBoth("53-workflow-warmup-file");
-    const sent = page.waitForRequest(
-      (q) => q.method() === "POST" && new URL(q.url()).pathname === "/api/workflows/plans",
-    );
-    await f.getByRole("button", { name: "Dry-run" }).click();
-    const body = JSON.parse((await sent).postData() ?? "{}");
-    expect(body.params).toMatchObject({ content: csv, format: "csv" });
-    expect(body.params.file).toBeUndefined();
-    await page
-      .getByText(`content=<uploaded file: ${Buffer.byteLength(csv)} bytes>`, { exact: false })
-      .waitFor();
-    const table = page.getByRole("table", { name: /^Planned changes/ });
-    await table.getByRole("cell", { name: "set · would overwrite" }).waitFor();
-    expect(await table.getByRole("cell", { name: "set · new key" }).count()).toBe(2);
-    await expect.poll(() => totals().textContent()).toMatch(/^3 keys match/);
-    await page.getByRole("button", { name: "Run on dev local…" }).click();
-    const d = h.dialog("Run warmup-set on dev local");
-    await d.getByRole("textbox", { name: /Type the key count/ }).waitFor();
-    // Not prod: the count only, no name.
-    expect(await d.getByRole("textbox").count()).toBe(1);
-    await d.getByRole("textbox", { name: /Type the key count/ }).fill("3");
-    await d.getByRole("button", { name: "Run on 3 keys" }).click();
-    await progress()
-      .getByText(/^Finished in/)
-      .waitFor({ timeout: 20_000 });
-    expect(await r("GET", `${W}a`)).toBe("$12\r\nhello, world\r\n");
-    expect(await r("GET", `${W}exists`)).toBe("$9\r\nnew value\r\n");
-    expect(await ttlOf(`${W}a`)).toBeGreaterThan(3000);
-  });
-
-  it("shows the count growing while a big dry-run runs, and cancels it", async () => {
-    await h.open(ids.big, "workflows");
-    await page.getByRole("heading", { level: 1, name: "big dev" }).waitFor();
-    // Reading every key's TTL keeps this dry-run counting for a few seconds.
-    await pickTemplate("TTL normalize");
-    const f = form("TTL normalize");
-    await f.getByLabel("Pattern").fill("bulk:*");
-    await f.getByLabel("TTL (seconds)").fill("60");
-    await f.getByLabel("Mode").selectOption("persistent-only");
-    await f.getByRole("button", { name: "Dry-run" }).click();
-    const counting = page.getByRole("status").filter({ hasText: /^Counting…/ });
-    await counting.waitFor();
-    await expect
-      .poll(() => counting.textContent())
-      .toMatch(/Counting… [1-9][\d,]* scanned · [1-9][\d,]* match so far/);
-    await h.shotBoth("54-workflow-counting");
-    await page.getByRole("button", { name: "Cancel dry-run" }).click();
-    await page.getByText(/^The dry-run was cancelled/).waitFor();
-    expect(await page.getByRole("button", { name: "Run on big dev…" }).getAttribute("title")).toBe(
-      "This dry-run did not finish: make a fresh one",
-    );
-    expect(await big.command("DBSIZE")).toBe(`:${BIG}\r\n`);
-    expect(await big.command("TTL", "bulk:1")).toBe(":-1\r\n");
-  });
-
-  it("shows a progress bar while a large execution is put back, a page at a time", async () => {
-    // About 111,000 keys (bulk:1, bulk:10…, bulk:1xxxxx), deleted through the app, then restored
-    // from the screen: over fifty pages, each pushed to the dialog.
-    const app = studio.app;
-    const profile = app.profiles.resolve(ids.big);
-    const plan = await app.workflows.plan({
-      template: "delete-by-pattern",
-      profile,
-      params: { pattern: "bulk:1*" },
-      origin: "test",
-      wait: "complete",
-    });
-    const started = await app.workflows.apply(plan.planId, { count: plan.matched }, "test");
-    expect((await app.workflows.finished(started.executionId)).processed).toBe(plan.matched);
-    await page.getByRole("tab", { name: "Execution history" }).click();
-    const list = page.getByRole("table", { name: "Executions on big dev" });
-    await list.getByRole("row").filter({ hasText: "delete" }).first().click();
-    await page.getByRole("button", { name: "Undo this execution…" }).click();
-    const d = page.getByRole("dialog", { name: /^Undo execution exec_/ });
-    await d.getByRole("table", { name: "Snapshots" }).waitFor();
-    await d.getByRole("button", { name: "Restore whole execution" }).click();
-    // The confirmation stays open while the restore runs, with its progress.
-    const n = plan.matched.toLocaleString("en-US");
-    const g = page.getByRole("dialog", { name: `Restore ${n} keys on big dev` });
-    await g.getByRole("button", { name: `Restore ${n} keys`, exact: true }).click();
-    const bar = g.getByRole("progressbar", { name: "Restore progress" });
-    await bar.waitFor({ timeout: 30_000 });
-    expect(Number(await bar.getAttribute("max"))).toBe(plan.matched);
-    await page.screenshot({ path: join(shotsDir, "56-rollback-progress.png") });
-    await g.waitFor({ state: "hidden", timeout: 60_000 });
-    const result = d.getByRole("status", { name: "Restore result" });
-    await result.waitFor({ timeout: 60_000 });
-    expect(await result.textContent()).toMatch(
-      new RegExp(`^${plan.matched.toLocaleString("en-US")} restored · 0 skipped · 0 failed`),
-    );
-    expect(await big.command("DBSIZE")).toBe(`:${BIG}\r\n`);
-    await d.getByRole("button", { name: "Close" }).click();
-  }, 120_000);
 
   it("deletes the preset", async () => {
     await h.open(ids.prod, "workflows");

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openApp, RollbackService } from "@cachify/studio";
+import { openApp } from "@cachify/studio";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -86,10 +86,10 @@ describe("rollback after a bulk delete that failed half-way (server killed)", ()
         profile,
         params: { pattern: "bulk:*" },
         policy: SLOW,
-        origin: "test",
+        origin: "cli",
       });
       expect(plan.matched).toBe(1200);
-      const started = await app.workflows.apply(plan.planId, { count: 1200 }, "test");
+      const started = await app.workflows.apply(plan.planId, { count: 1200 }, "cli");
       for (let i = 0; i < 200 && app.workflows.execution(started.executionId).processed < 300; i++)
         await sleep(10);
       await server.process.kill("SIGKILL");
@@ -106,10 +106,9 @@ describe("rollback after a bulk delete that failed half-way (server killed)", ()
       const snapped = new Set(snaps.map((s) => Buffer.from(s.key).toString()));
       expect(deleted.filter((k) => !snapped.has(k))).toEqual([]);
 
-      const res = await new RollbackService(app, "test").restore(
-        { executionId: started.executionId },
-        { confirmation: { acknowledged: true } },
-      );
+      const res = await app
+        .rollback("cli")
+        .restore({ executionId: started.executionId }, { confirmation: { acknowledged: true } });
       expect(res.failed).toBe(0);
       const restored = await state(r, keys);
       expect(restored.size).toBe(1200);
@@ -157,10 +156,10 @@ describe("rollback after a bulk delete on memcached that was restarted half-way"
         profile,
         params: { pattern: "mb:*" },
         policy: SLOW,
-        origin: "test",
+        origin: "cli",
       });
       expect(plan.matched).toBe(600);
-      const started = await app.workflows.apply(plan.planId, { count: 600 }, "test");
+      const started = await app.workflows.apply(plan.planId, { count: 600 }, "cli");
       for (let i = 0; i < 200 && app.workflows.execution(started.executionId).processed < 200; i++)
         await sleep(10);
       await mc.restart(); // memcached keeps nothing across a restart
@@ -171,10 +170,12 @@ describe("rollback after a bulk delete on memcached that was restarted half-way"
         limit: 100_000,
       });
       expect(processed.length).toBeGreaterThan(0);
-      const res = await new RollbackService(app, "test").restore(
-        { executionId: started.executionId },
-        { force: true, confirmation: { acknowledged: true } },
-      );
+      const res = await app
+        .rollback("cli")
+        .restore(
+          { executionId: started.executionId },
+          { force: true, confirmation: { acknowledged: true } },
+        );
       expect(res.failed).toBe(0);
       for (const s of processed.slice(0, 50)) {
         const k = Buffer.from(s.key).toString();

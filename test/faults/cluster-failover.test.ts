@@ -159,7 +159,7 @@ describe.each([{ stepMs: 2000 }, { stepMs: 10_000 }])(
           profile,
           params: { pattern: `${PREFIX}*` },
           policy: policyFor(stepMs),
-          origin: "test",
+          origin: "cli",
         });
         expect(plan).toMatchObject({ status: "ready", matched: KEYS, complete: true });
 
@@ -179,7 +179,7 @@ describe.each([{ stepMs: 2000 }, { stepMs: 10_000 }])(
         expect(replica).toBeDefined();
 
         const t0 = Date.now();
-        const started = await app.workflows.apply(plan.planId, { count: KEYS }, "test");
+        const started = await app.workflows.apply(plan.planId, { count: KEYS }, "cli");
         // Half-way: the execution has processed about half the keys.
         await waitFor(
           () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openApp, RollbackService } from "@cachify/studio";
+import { openApp } from "@cachify/studio";
 import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -85,7 +85,7 @@ describe("rollback on a 6-node cluster after a primary was SIGKILLed during a bu
           "retry.maxAttempts": 1,
           "abort.onConnectionLost": "abort",
         },
-        origin: "test",
+        origin: "cli",
       });
       expect(plan.matched).toBe(KEYS);
       const view = await clusterNodes(cluster.nodes[0]!.port);
@@ -93,7 +93,7 @@ describe("rollback on a 6-node cluster after a primary was SIGKILLed during a bu
       const replica = view.find((n) => n.primaryId === victim.id)!;
       const seedPort = view.find((n) => n.id !== victim.id && n.id !== replica.id)!.port;
 
-      const started = await app.workflows.apply(plan.planId, { count: KEYS }, "test");
+      const started = await app.workflows.apply(plan.planId, { count: KEYS }, "cli");
       await waitFor(
         () => app.workflows.execution(started.executionId).processed >= KEYS / 3,
         "a third of the keys processed",
@@ -109,10 +109,9 @@ describe("rollback on a 6-node cluster after a primary was SIGKILLed during a bu
       const deleted = keys.filter((k) => !between.has(k));
       expect(deleted.length).toBeGreaterThanOrEqual(KEYS / 3);
 
-      const res = await new RollbackService(app, "test").restore(
-        { executionId: started.executionId },
-        { confirmation: { acknowledged: true } },
-      );
+      const res = await app
+        .rollback("cli")
+        .restore({ executionId: started.executionId }, { confirmation: { acknowledged: true } });
       expect(res.failed).toBe(0);
       // Keys whose batch was snapshotted but never deleted (the node died first) are conflicts:
       // still there, so skipped, never overwritten.

@@ -47,10 +47,10 @@ describe("per-profile retry policy against a real server (FR-V2-004)", () => {
   }
 
   it("recovers GET and SET when the server restarts mid-operation", async () => {
-    const ack = { origin: "test" as const, confirmation: { acknowledged: true } };
+    const ack = { origin: "cli" as const, confirmation: { acknowledged: true } };
     await t.gate.run(profile, { kind: "set", key: text("r:k"), value: text("before") }, ack);
     const read = await restartDuring(150, () =>
-      t.gate.run(profile, { kind: "get", key: text("r:k") }, { origin: "test" }),
+      t.gate.run(profile, { kind: "get", key: text("r:k") }, { origin: "cli" }),
     );
     // What the server holds after its restart (AOF): the retried GET read exactly that.
     const raw = await server.command("GET", "r:k");
@@ -74,7 +74,7 @@ describe("per-profile retry policy against a real server (FR-V2-004)", () => {
     const started = performance.now();
     try {
       await expect(
-        t.gate.run(profile, { kind: "get", key: text("r:k") }, { origin: "test" }),
+        t.gate.run(profile, { kind: "get", key: text("r:k") }, { origin: "cli" }),
       ).rejects.toMatchObject({
         code: "connection",
       });
@@ -92,7 +92,7 @@ describe("per-profile retry policy against a real server (FR-V2-004)", () => {
     await t.gate.run(
       profile,
       { kind: "raw", args: [text("INCR"), text("r:warm")] },
-      { origin: "test" },
+      { origin: "cli" },
     );
     server.process.pause();
     try {
@@ -100,11 +100,11 @@ describe("per-profile retry policy against a real server (FR-V2-004)", () => {
         t.gate.run(
           profile,
           { kind: "raw", args: [text("INCR"), text("r:counter")] },
-          { origin: "test" },
+          { origin: "cli" },
         ),
       ).rejects.toMatchObject({ code: "timeout" });
       expect(t.history.events.at(-1)).toMatchObject({ outcome: "timeout", attempts: 1 });
-      const get = t.gate.run(profile, { kind: "get", key: text("r:counter") }, { origin: "test" });
+      const get = t.gate.run(profile, { kind: "get", key: text("r:counter") }, { origin: "cli" });
       // Each attempt either times out on the frozen socket or cannot finish connecting.
       await expect(get).rejects.toMatchObject({
         code: expect.stringMatching(/^(timeout|connection)$/),
@@ -125,7 +125,7 @@ describe("per-profile retry policy against a real server (FR-V2-004)", () => {
     const push = t.gate.run(
       profile,
       { kind: "listPush", key: text("r:list"), values: [text("x")], end: "tail" },
-      { origin: "test" },
+      { origin: "cli" },
     );
     await expect(push).rejects.toMatchObject({
       code: expect.stringMatching(/^(timeout|connection)$/),
@@ -136,7 +136,7 @@ describe("per-profile retry policy against a real server (FR-V2-004)", () => {
     const len = await server.command("LLEN", "r:list");
     // The push was frozen with the old process (lost or, with AOF, not yet written): never applied twice.
     expect(["0", "1"]).toContain(/:(\d+)/.exec(len)![1]);
-    await t.gate.run(profile, { kind: "ping" }, { origin: "test" });
+    await t.gate.run(profile, { kind: "ping" }, { origin: "cli" });
     expect(await server.command("LLEN", "r:list")).toBe(len);
   });
 });

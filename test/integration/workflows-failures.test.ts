@@ -56,10 +56,10 @@ describe("workflow failures against a server we stop (FR-V2-007)", () => {
           "retry.retryOn": "connection,timeout-ambiguous",
           "abort.onConnectionLost": "abort",
         },
-        origin: "test",
+        origin: "cli",
       });
       expect(plan.matched).toBe(4000);
-      const started = await app.workflows.apply(plan.planId, { count: 4000 }, "test");
+      const started = await app.workflows.apply(plan.planId, { count: 4000 }, "cli");
       // Let a few batches through, then stop the server under the running execution.
       for (
         let i = 0;
@@ -111,9 +111,9 @@ describe("workflow failures against a server we stop (FR-V2-007)", () => {
         profile,
         params: { pattern: "slow*" },
         policy: { batchSize: 50, maxOpsPerSecond: 500 },
-        origin: "test",
+        origin: "cli",
       });
-      const started = await app.workflows.apply(plan.planId, { count: 3000 }, "test");
+      const started = await app.workflows.apply(plan.planId, { count: 3000 }, "cli");
       await sleep(300);
       // A crash: the record on disk still says running (copy it before the graceful close).
       const onDisk = app.store.executions.get(started.executionId)!;
@@ -155,19 +155,19 @@ describe("workflow failures against a server we stop (FR-V2-007)", () => {
         template: "delete-by-pattern",
         profile,
         params: { pattern: "big*" },
-        origin: "test",
+        origin: "cli",
       });
       clearInterval(timer);
       expect(plan).toMatchObject({ matched: 1_000_000, complete: true });
       // A million keys as Buffers would be well over 100 MB of heap; the plan keeps none.
       expect(peakHeap - heapBefore).toBeLessThan(150 * 1024 * 1024);
-      const last = await app.workflows.page(plan.planId, 999, 1000, "test");
+      const last = await app.workflows.page(plan.planId, 999, 1000, "cli");
       expect(last.rows).toHaveLength(1000);
       expect(last.pages).toBe(1000);
-      const mid = await app.workflows.page(plan.planId, 500, 1000, "test");
+      const mid = await app.workflows.page(plan.planId, 500, 1000, "cli");
       expect(mid.rows[0]!.change).toBe("delete");
       const firstKeys = new Set(
-        (await app.workflows.page(plan.planId, 0, 1000, "test")).rows.map((r) =>
+        (await app.workflows.page(plan.planId, 0, 1000, "cli")).rows.map((r) =>
           Buffer.from(r.key).toString(),
         ),
       );

@@ -1,22 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type CliIo, type RunningStudio, runCli, startStudio } from "@cachify/studio";
+import { rmSync } from "node:fs";
+import { type CliIo, type RunningStudio, runCli } from "@cachify/studio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  type MemcachedServer,
-  memcachedCommand,
   type RedisCluster,
   type RedisServer,
   RespError,
   type RespValue,
   respCall,
   startCluster,
-  startMemcached,
   startRedis,
 } from "../harness/index.ts";
-import { spawnCli } from "../support/cli.ts";
 import { studioApi } from "../support/studio-api.ts";
+import { startSweepStudio } from "../support/sweep-studio.ts";
 
 /**
  * Deny by default, proven on the whole command table: every command and subcommand the real
@@ -24,7 +19,8 @@ import { studioApi } from "../support/studio-api.ts";
  * on a read-only profile, a profile locked by the managed policy and a prod profile without a
  * confirmation, on a standalone Redis and on a Cluster. Every non-read must be refused before it
  * is sent (403 / exit 3, or 428 / exit 4 on prod), every read the server's table marks read-only
- * must be allowed, and the servers must be unchanged afterwards.
+ * must be allowed, and the servers must be unchanged afterwards. The same for scripts through the
+ * installed binary (command-sweep-scripts.test.ts) and for Memcached (command-sweep-memcached.test.ts).
  */
 
 interface Cmd {
@@ -201,16 +197,7 @@ describe.each([{ topology: "standalone" }, { topology: "cluster" }])(
       for (const p of ports) await seed(p).catch(() => {});
       const [table] = await respCall({ port: ports[0]! }, [["COMMAND"]], 5000);
       commands = (table as RespValue[][]).flatMap((e) => parseEntry(e));
-      dataDir = mkdtempSync(join(tmpdir(), `cachify-sweep-${topology}-`));
-      writeFileSync(
-        join(dataDir, "managed-policy.json"),
-        JSON.stringify({ forceReadOnly: { profiles: ["locked"], reason: "change freeze" } }),
-      );
-      studio = await startStudio({ dataDir, collector: false });
-      const p = studio.app.profiles;
-      ids.readonly = p.create({ name: "readonly", url, environment: "dev", readOnly: true }).id;
-      ids.locked = p.create({ name: "locked", url, environment: "staging" }).id;
-      ids.prod = p.create({ name: "prod", url, environment: "prod" }).id;
+      ({ studio, dataDir } = await startSweepStudio(`cachify-sweep-${topology}-`, url, ids));
     }, 120_000);
 
     afterAll(async () => {
@@ -295,133 +282,3 @@ describe.each([{ topology: "standalone" }, { topology: "cluster" }])(
     }, 600_000);
   },
 );
-
-describe("scripts through the installed cachify binary", () => {
-  let redis: RedisServer;
-  let dataDir: string;
-  const env = () => ({ CACHIFY_HOME: dataDir });
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    await redis.command("SET", "kept", "1");
-    dataDir = mkdtempSync(join(tmpdir(), "cachify-sweep-bin-"));
-    for (const [name, flags] of [
-      ["prod", ["--env", "prod"]],
-      ["ro", ["--read-only"]],
-    ] as const) {
-      const r = await spawnCli(["profile", "add", name, "--url", redis.url, ...flags], env());
-      expect(r.code, r.stderr).toBe(0);
-    }
-  });
-
-  afterAll(async () => {
-    await redis?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  it("EVAL that flushes is challenged on prod (exit 4) and refused read-only (exit 3); EVAL_RO runs", async () => {
-    const flush = ["EVAL", "return redis.call('flushall')", "0"];
-    const onProd = await spawnCli(["exec", "prod", "--", ...flush], env());
-    expect(onProd.code, onProd.stdout + onProd.stderr).toBe(4);
-    const readOnly = await spawnCli(["exec", "ro", "--", ...flush], env());
-    expect(readOnly.code, readOnly.stdout + readOnly.stderr).toBe(3);
-    const ro = await spawnCli(
-      ["exec", "ro", "--", "EVAL_RO", "return redis.call('get', KEYS[1])", "1", "kept"],
-      env(),
-    );
-    expect(ro.code, ro.stderr).toBe(0);
-    expect(ro.stdout).toContain("1");
-    expect(await redis.command("GET", "kept")).toBe("$1\r\n1\r\n");
-  });
-});
-
-describe("memcached command sweep", () => {
-  let mc: MemcachedServer;
-  let studio: RunningStudio;
-  let dataDir: string;
-  const api = studioApi(() => studio);
-  const ids: Record<string, string> = {};
-  // The text and meta protocol's commands (memcached's protocol.txt), each with plausible arguments.
-  const LINES = [
-    "get {sweep}k",
-    "gets {sweep}k",
-    "gat 0 {sweep}k",
-    "gats 0 {sweep}k",
-    "set {sweep}k 0 0 1",
-    "add {sweep}n 0 0 1",
-    "replace {sweep}k 0 0 1",
-    "append {sweep}k 0 0 1",
-    "prepend {sweep}k 0 0 1",
-    "cas {sweep}k 0 0 1 1",
-    "incr {sweep}n 1",
-    "decr {sweep}n 1",
-    "touch {sweep}k 0",
-    "delete {sweep}k",
-    "flush_all",
-    "mg {sweep}k v",
-    "ms {sweep}k 1",
-    "md {sweep}k",
-    "ma {sweep}n",
-    "mn",
-    "me {sweep}k",
-    "stats",
-    "stats items",
-    "stats slabs",
-    "version",
-    "verbosity 1",
-    "lru_crawler metadump all",
-    "slabs automove 1",
-    "watch",
-    "cache_memlimit 100",
-    "shutdown",
-    "quit",
-  ];
-
-  beforeAll(async () => {
-    mc = await startMemcached();
-    await memcachedCommand(mc.port, "set {sweep}k 0 0 5\r\nvalue", "STORED\r\n");
-    dataDir = mkdtempSync(join(tmpdir(), "cachify-sweep-mc-"));
-    writeFileSync(
-      join(dataDir, "managed-policy.json"),
-      JSON.stringify({ forceReadOnly: { profiles: ["locked"], reason: "change freeze" } }),
-    );
-    studio = await startStudio({ dataDir, collector: false });
-    const p = studio.app.profiles;
-    ids.readonly = p.create({
-      name: "readonly",
-      url: mc.url,
-      environment: "dev",
-      readOnly: true,
-    }).id;
-    ids.locked = p.create({ name: "locked", url: mc.url, environment: "staging" }).id;
-    ids.prod = p.create({ name: "prod", url: mc.url, environment: "prod" }).id;
-  }, 60_000);
-
-  afterAll(async () => {
-    await studio?.close();
-    await mc?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  it("sends none of memcached's commands raw: the console and exec refuse them, the server is unchanged", async () => {
-    const state = async () => {
-      const stats = await memcachedCommand(mc.port, "stats", "END\r\n");
-      const items = /STAT curr_items (\d+)/.exec(stats)?.[1];
-      const value = await memcachedCommand(mc.port, "get {sweep}k", "END\r\n");
-      return `${items} ${value}`;
-    };
-    const before = await state();
-    const allowed: string[] = [];
-    for (const name of ["readonly", "locked", "prod"]) {
-      for (const line of LINES) {
-        const [status] = await api.call("POST", `/api/profiles/${ids[name]}/command`, { line });
-        if (status < 400) allowed.push(`${name}: ${line} (API ${status})`);
-      }
-    }
-    console.log(
-      `memcached: commands swept: ${LINES.length}, reads allowed: 0, bypasses: ${allowed.length}`,
-    );
-    expect(allowed).toEqual([]);
-    expect(await state()).toBe(before);
-  });
-});

@@ -30,7 +30,7 @@ export class GateFixture {
 
   /** Runs an operation through the gate (destructive ones confirmed, as a user would). */
   run<O extends Operation>(profile: ConnectionProfile, op: O): Promise<ResultOf<O>> {
-    return this.gate.run(profile, op, { origin: "test", confirmation: { acknowledged: true } });
+    return this.gate.run(profile, op, { origin: "cli", confirmation: { acknowledged: true } });
   }
 
   provider(profile: ConnectionProfile): MemcachedProvider {

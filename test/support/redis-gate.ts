@@ -17,7 +17,7 @@ export function gateFor(mode: "standalone" | "cluster", name: string) {
   const profile = buildProfile({ name: `${name}-${mode}`, url, timeoutMs: 5000 });
   afterAll(() => t.close());
   const run = <O extends Operation>(op: O): Promise<ResultOf<O>> =>
-    t.gate.run(profile, op, { origin: "test", confirmation: { acknowledged: true } });
+    t.gate.run(profile, op, { origin: "cli", confirmation: { acknowledged: true } });
   /** A console command; arguments as text. */
   const cmd = (...args: (string | Uint8Array)[]) =>
     run({ kind: "raw", args: args.map((a) => (typeof a === "string" ? bytes(a) : a)) });

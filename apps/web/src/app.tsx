@@ -1,21 +1,24 @@
 import { type ReactNode, useEffect, useState } from "react";
 import { useProfiles } from "./api/hooks.ts";
 import { useObservabilityLive } from "./api/observability-hooks.ts";
-import { AddConnectionDialog, type ConnectionDraft } from "./components/add-connection-dialog.tsx";
-import { AlertsScreen } from "./components/alerts/alerts-screen.tsx";
-import { ConnectionRail } from "./components/connection-rail.tsx";
-import { ConnectionView } from "./components/connection-view.tsx";
-import { ConnectionsScreen } from "./components/connections-screen.tsx";
-import { DashboardView } from "./components/dashboard/dashboard-view.tsx";
-import { EmptyState } from "./components/empty-state.tsx";
-import { ErrorNotice } from "./components/error-notice.tsx";
-import { DatabaseIcon, PlusIcon } from "./components/icons.tsx";
-import { AlertToasts } from "./components/notifications/notification-center.tsx";
-import { OnboardingScreen } from "./components/onboarding/onboarding-screen.tsx";
-import { CommandPalette } from "./components/palette/command-palette.tsx";
-import { SettingsScreen } from "./components/settings/settings-screen.tsx";
+import { AlertsScreen } from "./features/alerts/alerts-screen.tsx";
+import {
+  AddConnectionDialog,
+  type ConnectionDraft,
+} from "./features/connections/add-connection-dialog.tsx";
+import { ConnectionRail } from "./features/connections/connection-rail.tsx";
+import { ConnectionView } from "./features/connections/connection-view.tsx";
+import { ConnectionsScreen } from "./features/connections/connections-screen.tsx";
+import { DashboardView } from "./features/dashboard/dashboard-view.tsx";
+import { AlertToasts } from "./features/notifications/notification-center.tsx";
+import { OnboardingScreen } from "./features/onboarding/onboarding-screen.tsx";
+import { CommandPalette } from "./features/palette/command-palette.tsx";
+import { SettingsScreen } from "./features/settings/settings-screen.tsx";
 import { installDialogFocus } from "./lib/focus-trap.ts";
 import { navigate, routeHref, useRoute } from "./lib/route.ts";
+import { EmptyState } from "./ui/empty-state.tsx";
+import { ErrorNotice } from "./ui/error-notice.tsx";
+import { DatabaseIcon, PlusIcon } from "./ui/icons.tsx";
 
 export function App() {
   const route = useRoute();

@@ -1,3 +1,4 @@
+export type * from "./api/wire-types.ts";
 export * from "./common/index.ts";
 export * from "./gate/index.ts";
 export * from "./guardrails/index.ts";

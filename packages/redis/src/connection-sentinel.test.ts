@@ -45,7 +45,7 @@ describe("Redis Sentinel", () => {
       ...input,
     });
   const run = <O extends Operation>(p: ConnectionProfile, op: O) =>
-    t.gate.run(p, op, { origin: "test", confirmation: { acknowledged: true } });
+    t.gate.run(p, op, { origin: "cli", confirmation: { acknowledged: true } });
   const pingError = async (p: ConnectionProfile): Promise<CachifyError> => {
     try {
       await run(p, { kind: "ping" });

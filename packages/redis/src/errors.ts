@@ -1,104 +1,11 @@
-import { CachifyError, type ConnectionProfile, displayKey, type ErrorClass } from "@cachify/core";
-import { ConnectTimeoutError, SentinelLookupError, SetupTimeoutError } from "./connection.ts";
+import { CachifyError, type ConnectionProfile, displayKey } from "@cachify/core";
+import { ConnectTimeoutError, SentinelLookupError, SetupTimeoutError } from "./connect-errors.ts";
+import { notRedisError, replyError } from "./errors-reply.ts";
+import { sentinelError } from "./errors-sentinel.ts";
+import { connectTimeout, type ErrLike, type Failure, setupError } from "./errors-setup.ts";
+import { tlsError } from "./errors-tls.ts";
 import { redactReplyEcho } from "./reply-echo.ts";
 import { isProtocolError, isReplyError } from "./reply-error.ts";
-
-const REPLY_CLASSES: Record<string, { errorClass: ErrorClass; retryable: boolean; hint: string }> =
-  {
-    LOADING: {
-      errorClass: "LOADING",
-      retryable: true,
-      hint: "The server is loading its data set; try again shortly.",
-    },
-    TRYAGAIN: {
-      errorClass: "TRYAGAIN",
-      retryable: true,
-      hint: "A cluster slot is moving; try again.",
-    },
-    CLUSTERDOWN: {
-      errorClass: "CLUSTERDOWN",
-      retryable: true,
-      hint: "The cluster is down; check its nodes.",
-    },
-    MASTERDOWN: {
-      errorClass: "MASTERDOWN",
-      retryable: true,
-      hint: "The replica lost its primary; try again.",
-    },
-    READONLY: {
-      errorClass: "READONLY",
-      retryable: true,
-      hint: "The node is a replica now (failover); try again.",
-    },
-    OOM: {
-      errorClass: "OOM",
-      retryable: false,
-      hint: "The server is out of memory (maxmemory); free memory or raise it.",
-    },
-    NOPERM: {
-      errorClass: "NOPERM",
-      retryable: false,
-      hint: "The ACL user lacks permission; use a user allowed to run it.",
-    },
-    BUSY: {
-      errorClass: "BUSY",
-      retryable: false,
-      hint: "A script is running on the server; wait for it or SCRIPT KILL it.",
-    },
-  };
-
-const UNKNOWN_CA = new Set([
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "CERT_SIGNATURE_FAILURE",
-  "CERT_UNTRUSTED",
-]);
-
-type ErrLike = Error & {
-  code?: string;
-  name?: string;
-  address?: string;
-  port?: number;
-  host?: string;
-  hostname?: string;
-  reason?: string;
-};
-
-/** A connection-setup failure: says which profile field to change (`details.field`). */
-function setupError(
-  code: "connection" | "engine" | "bad-input",
-  message: string,
-  reason: string,
-  field: string | undefined,
-  cause: unknown,
-  retry: { errorClass?: "connection"; retryable?: boolean } = {},
-): CachifyError {
-  return new CachifyError(code, message, {
-    ...retry,
-    ambiguous: false,
-    details: { reason, ...(field ? { field } : {}) },
-    cause,
-  });
-}
-
-function connectTimeout(
-  message: string,
-  reason: string,
-  field: string,
-  ms: number,
-  cause: unknown,
-): CachifyError {
-  return new CachifyError("timeout", message, {
-    errorClass: "connection",
-    retryable: true,
-    ambiguous: false,
-    details: { reason, field, timeoutMs: ms },
-    cause,
-  });
-}
 
 /**
  * Turns what ioredis throws into a CachifyError that says whether a repeat could double-apply and,
@@ -120,76 +27,9 @@ export function mapRedisError(
       : profile
         ? `${profile.host}:${profile.port}`
         : "the server";
-  if (isReplyError(e)) {
-    const prefix = message.split(" ", 1)[0] ?? "";
-    const known = REPLY_CLASSES[prefix];
-    if (known) {
-      return new CachifyError("engine", `${where}: ${message}. ${known.hint}`, {
-        errorClass: known.errorClass,
-        retryable: known.retryable,
-        cause: e,
-      });
-    }
-    if (prefix === "WRONGTYPE") {
-      return new CachifyError(
-        "bad-input",
-        `${where}: ${message}. Check the key's type (TYPE key) and use a command for that type.`,
-        { cause: e },
-      );
-    }
-    if (prefix === "CROSSSLOT") {
-      return new CachifyError(
-        "bad-input",
-        `${where}: ${message}. In a cluster a command's keys must share one slot: give them a common {hash tag}.`,
-        { cause: e },
-      );
-    }
-    if (prefix === "WRONGPASS") {
-      const user = profile?.username ? `user "${profile.username}"` : "the default user";
-      return setupError(
-        "engine",
-        `${where}: authentication failed (WRONGPASS: wrong password for ${user}, or the user is disabled). Check the username and password in the profile.`,
-        "auth",
-        "password",
-        e,
-      );
-    }
-    if (prefix === "NOAUTH") {
-      return setupError(
-        "engine",
-        `${where}: authentication failed (NOAUTH: the server requires a password and the profile gives none). Check the username and password in the profile: set password (and username for an ACL user).`,
-        "auth",
-        "password",
-        e,
-      );
-    }
-    if (/^ERR (DB index is out of range|invalid DB index)/.test(message)) {
-      return setupError(
-        "bad-input",
-        `${where}: database ${profile?.db ?? "?"} does not exist on ${target} (${message}). Set db in the profile to a number below the server's "databases" setting (16 by default).`,
-        "db",
-        "db",
-        e,
-      );
-    }
-    return new CachifyError("engine", `${where}: ${message}`, { cause: e });
-  }
-  if (isProtocolError(e)) {
-    const byte = /got "(.*?)" as reply type byte/.exec(message)?.[1] ?? "?";
-    const guess =
-      byte === "H"
-        ? ": it looks like an HTTP server"
-        : byte === "E" || byte === "V" || byte === "S"
-          ? ': it looks like memcached (for memcached set engine to "memcached")'
-          : "";
-    return setupError(
-      "connection",
-      `${where}: ${target} answered, but not in the Redis protocol (its reply began with "${byte}")${guess}. Check the port and the engine in the profile.`,
-      "not-redis",
-      "port",
-      e,
-    );
-  }
+  const f: Failure = { e, err, where, message, target, profile };
+  if (isReplyError(e)) return replyError(f);
+  if (isProtocolError(e)) return notRedisError(f);
   const code = err?.code;
   if (code === "ESENTINEL" && e instanceof SentinelLookupError)
     return sentinelError(e, where, profile);
@@ -230,70 +70,8 @@ export function mapRedisError(
       e,
     );
   }
-  if (code && UNKNOWN_CA.has(code)) {
-    return setupError(
-      "connection",
-      `${where}: TLS: the server's certificate is not signed by a CA this profile trusts (${message}). Set tls.ca to the CA certificate that issued it${profile?.tls?.ca ? " (the current tls.ca did not)" : ""}; only for a test server, tls.rejectUnauthorized: false skips the check.`,
-      "tls-unknown-ca",
-      "tls.ca",
-      e,
-    );
-  }
-  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
-    const name = profile?.tls?.servername ?? err.host ?? profile?.host ?? "?";
-    const listed = /altnames: (.*)$/.exec(err.reason ?? message)?.[1];
-    return setupError(
-      "connection",
-      `${where}: TLS: the server's certificate is not valid for "${name}"${listed ? ` (it lists ${listed})` : ""}. Set tls.servername to a name the certificate lists, or use such a name as host.`,
-      "tls-hostname",
-      "tls.servername",
-      e,
-    );
-  }
-  if (code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID") {
-    return setupError(
-      "connection",
-      `${where}: TLS: the server's certificate ${code === "CERT_HAS_EXPIRED" ? "has expired" : "is not valid yet"} (${message}). Renew it on the server (or check this machine's clock).`,
-      "tls-expired",
-      undefined,
-      e,
-    );
-  }
-  if (
-    code === "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED" ||
-    (code === "ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE" && !profile?.tls?.cert)
-  ) {
-    return setupError(
-      "connection",
-      `${where}: TLS: the server requires a client certificate. Set tls.cert and tls.key in the profile to a certificate the server's CA signed.`,
-      "tls-client-cert-required",
-      "tls.cert",
-      e,
-    );
-  }
-  if (
-    code === "ERR_SSL_TLSV1_ALERT_UNKNOWN_CA" ||
-    code === "ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE" ||
-    code === "ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE" ||
-    code === "ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR"
-  ) {
-    return setupError(
-      "connection",
-      `${where}: TLS: the server refused the client certificate (${message.split("\n", 1)[0]}). tls.cert must be signed by a CA the server trusts (its tls-ca-cert-file), with tls.key its key.`,
-      "tls-client-cert-refused",
-      "tls.cert",
-      e,
-    );
-  }
-  if (code === "ERR_SSL_WRONG_VERSION_NUMBER" || code === "ERR_SSL_PACKET_LENGTH_TOO_LONG") {
-    return setupError(
-      "connection",
-      `${where}: TLS: ${target} does not speak TLS on this port. Turn tls off in the profile (redis:// instead of rediss://), or use the server's TLS port.`,
-      "tls-not-tls",
-      "tls",
-      e,
-    );
-  }
+  const tls = code ? tlsError(f, code) : undefined;
+  if (tls) return tls;
   if (
     code === "ECONNREFUSED" ||
     code === "ENOTFOUND" ||
@@ -376,54 +154,6 @@ export function mapRedisError(
     );
   }
   return new CachifyError("engine", `${where}: ${message}`, { cause: e });
-}
-
-function sentinelError(
-  e: SentinelLookupError,
-  where: string,
-  profile: ConnectionProfile | undefined,
-): CachifyError {
-  const master = profile?.sentinelMaster ?? "?";
-  // A sentinel answers get-master-addr-by-name with nil for an unknown name, and the follow-up
-  // SENTINEL SENTINELS with "No such master with that name".
-  const unknown = [
-    ...e.unknownMaster,
-    ...e.failures.filter((f) => /No such master/i.test(f.message)).map((f) => f.address),
-  ];
-  if (unknown.length > 0) {
-    return setupError(
-      "connection",
-      `${where}: the sentinels (${unknown.join(", ")}) answered but monitor no master named "${master}". Check sentinelMaster in the profile (SENTINEL MASTERS on a sentinel lists the names it monitors).`,
-      "sentinel-master-unknown",
-      "sentinelMaster",
-      e,
-    );
-  }
-  const auth = e.failures.find((f) =>
-    /WRONGPASS|NOAUTH|invalid password|invalid username/i.test(f.message),
-  );
-  if (auth) {
-    return setupError(
-      "connection",
-      `${where}: the sentinel ${auth.address} refused the login (${auth.message.split(" ", 1)[0]}). Check sentinelUsername and sentinelPassword in the profile: the sentinels' own password, not the data nodes' (username/password).`,
-      "sentinel-auth",
-      "sentinelPassword",
-      e,
-    );
-  }
-  // ioredis keeps no cause for a sentinel it could not reach ("Connection is closed.").
-  const list = e.failures.map(
-    (f) =>
-      `${f.address}: ${/^Connection is closed/.test(f.message) ? "refused or closed the connection" : f.message.replace(/^connect /, "")}`,
-  );
-  return setupError(
-    "connection",
-    `${where}: could not reach any sentinel${list.length ? ` (${list.join("; ")})` : ""}. Check that the sentinels are running and their addresses in the profile (nodes).`,
-    "sentinel-unreachable",
-    "nodes",
-    e,
-    { errorClass: "connection", retryable: true },
-  );
 }
 
 /** True for a WRONGTYPE reply, also when a script relays it ("... script: ..."). */

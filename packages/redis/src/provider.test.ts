@@ -14,7 +14,7 @@ describe.each([
   const t = makeTestGate(createRedisProvider);
   const profile = buildProfile({ name: `redis-${mode}`, url: url(), timeoutMs: 3000 });
   const run = <O extends Parameters<typeof t.gate.run>[1]>(op: O) =>
-    t.gate.run(profile, op, { origin: "test", confirmation: { acknowledged: true } });
+    t.gate.run(profile, op, { origin: "cli", confirmation: { acknowledged: true } });
   const prefix = `prov-${mode}:`;
 
   afterAll(() => t.close());
@@ -88,12 +88,12 @@ describe("Redis provider failure paths", () => {
   });
 
   it("times out on a paused server within the timeout plus 250 ms, then recovers", async () => {
-    await t.gate.run(profile, { kind: "ping" }, { origin: "test" });
+    await t.gate.run(profile, { kind: "ping" }, { origin: "cli" });
     server.process.pause();
     const started = performance.now();
     try {
       await expect(
-        t.gate.run(profile, { kind: "get", key: keyFromText("k") }, { origin: "test" }),
+        t.gate.run(profile, { kind: "get", key: keyFromText("k") }, { origin: "cli" }),
       ).rejects.toMatchObject({ code: "timeout" });
     } finally {
       server.process.resume();
@@ -103,14 +103,14 @@ describe("Redis provider failure paths", () => {
     const read = await t.gate.run(
       profile,
       { kind: "get", key: keyFromText("k") },
-      { origin: "test" },
+      { origin: "cli" },
     );
     expect(read.type).toBe("none");
   });
 
   it("says connection refused with what to check", async () => {
     const dead = buildProfile({ name: "dead", url: "redis://127.0.0.1:1", timeoutMs: 2000 });
-    await expect(t.gate.run(dead, { kind: "ping" }, { origin: "test" })).rejects.toMatchObject({
+    await expect(t.gate.run(dead, { kind: "ping" }, { origin: "cli" })).rejects.toMatchObject({
       code: "connection",
       message: expect.stringMatching(/connection refused.*Check that the server is running/),
     });

@@ -9,6 +9,7 @@ import {
   type OperationResults,
   type ResultOf,
   type ScanPage,
+  type SnapshotPayloadView,
   type ValueType,
 } from "@cachify/core";
 import slotOf from "cluster-key-slot";
@@ -16,6 +17,7 @@ import { Cluster, type Redis } from "ioredis";
 import { buf } from "./bytes.ts";
 import { createClient, destroyClient, ensureConnected, type RedisClient } from "./connection.ts";
 import { nodeId, type RedisContext } from "./context.ts";
+import { decodeDumpString, dumpRdbVersion } from "./dump-format.ts";
 import { mapRedisError } from "./errors.ts";
 import { aclDryRun } from "./ops/acl.ts";
 import {
@@ -80,6 +82,17 @@ export class RedisProvider implements CacheProvider {
     destroyClient(old);
   }
 
+  /** Any byte string up to 512 MB is a Redis key; a plan never holds one that large. */
+  keyProblem(_key: Uint8Array): string | undefined {
+    return undefined;
+  }
+
+  /** A DUMP payload: a string's value decoded, and its RDB version. */
+  describeSnapshot(payload: Uint8Array): SnapshotPayloadView {
+    const value = decodeDumpString(payload);
+    return { ...(value ? { value } : {}), formatVersion: dumpRdbVersion(payload) ?? null };
+  }
+
   capabilities(): Capabilities {
     return {
       engine: "redis",
@@ -91,6 +104,10 @@ export class RedisProvider implements CacheProvider {
       keyListing: "exact",
       stats: true,
       cluster: this.profile.mode === "cluster",
+      rename: true,
+      console: true,
+      engineEvents: true,
+      acl: true,
       reasons: {},
     };
   }

@@ -1,27 +1,16 @@
 import {
+  type AlertRepository,
   type AlertRule,
   type AlertState,
   type AlertStateName,
   badInput,
   CachifyError,
   type Severity,
+  type StoredNotification,
 } from "@cachify/core";
 import type Database from "better-sqlite3";
 
-/** A notification as the notification centre keeps it (never a key's value). */
-export interface StoredNotification {
-  id: string;
-  ts: number;
-  /** One per episode and notice: a second insert with the same key is ignored. */
-  dedupeKey: string;
-  ruleId?: string;
-  profileId?: string;
-  kind: "firing" | "repeat" | "resolved";
-  severity: Severity;
-  title: string;
-  body: string;
-  readAt?: number;
-}
+export type { StoredNotification };
 
 interface NotificationRow {
   id: string;
@@ -37,7 +26,7 @@ interface NotificationRow {
 }
 
 /** Alert rules, their state per profile, and the notification centre's notifications. */
-export class SqliteAlertRepository {
+export class SqliteAlertRepository implements AlertRepository {
   readonly #db: Database.Database;
   readonly #rules: {
     list: Database.Statement<[], { data: string }>;

@@ -1,5 +1,6 @@
 export { SqliteAlertRepository, type StoredNotification } from "./alert-repository.ts";
 export { APP_DIR_NAME, type DataDirOptions, resolveDataDir } from "./data-dir.ts";
+export { SqliteExecutionRepository } from "./execution-repository.ts";
 export { SqliteFeatureSettings } from "./feature-settings.ts";
 export { SqliteGuardrailSettings } from "./guardrail-settings.ts";
 export {
@@ -17,8 +18,8 @@ export {
   type Series,
   type SeriesQuery,
   type SeriesResult,
-  SqliteMetricRepository,
-} from "./metric-repository.ts";
+} from "./metric-queries.ts";
+export { SqliteMetricRepository } from "./metric-repository.ts";
 export { SqliteObservabilitySettings } from "./metric-settings.ts";
 export { type SlowestQuery, SqliteTimelineQueries } from "./metric-timeline.ts";
 export {
@@ -37,15 +38,12 @@ export {
   type StoreRecovery,
 } from "./open-store.ts";
 export { CHUNK_ITEMS } from "./plan-codec.ts";
+export { SqlitePlanRepository } from "./plan-repository.ts";
 export { SqlitePolicyRepository } from "./policy-repository.ts";
 export { SqliteProfileRepository } from "./profile-repository.ts";
+export { SqliteSavedTemplateRepository } from "./saved-template-repository.ts";
 export {
   type SnapshotRetention,
   SqliteSnapshotRepository,
 } from "./snapshot-repository.ts";
 export { SqliteSnapshotSettings, snapshotRetention } from "./snapshot-settings.ts";
-export {
-  SqliteExecutionRepository,
-  SqlitePlanRepository,
-  SqliteSavedTemplateRepository,
-} from "./workflow-repository.ts";

@@ -1,147 +1,32 @@
 import {
   badInput,
-  type Environment,
   HOUR_MS,
   hourOf,
   type KindStats,
-  type MetricName,
+  type MetricRepository,
   mergeRollups,
   type Rollup,
 } from "@cachify/core";
 import type Database from "better-sqlite3";
+import {
+  alignDown,
+  checkRange,
+  type HeatmapCell,
+  METRIC_SQL,
+  type RollupTier,
+  type Series,
+  type SeriesQuery,
+  type SeriesResult,
+  table,
+} from "./metric-queries.ts";
+import { COLUMNS, fromRow, type RollupRow, toRow } from "./metric-rows.ts";
 
 const KINDS_CACHE_MAX = 50_000;
 /** Rows deleted per statement by prune, so a big prune never holds the write lock for long. */
 const PRUNE_BATCH = 5000;
 
-interface RollupRow {
-  profile_id: string;
-  bucket: number;
-  environment: string;
-  polls: number;
-  up_polls: number;
-  ping_avg: number | null;
-  ping_max: number | null;
-  health: number | null;
-  clients: number | null;
-  blocked: number | null;
-  used_memory: number | null;
-  max_memory: number | null;
-  keys: number | null;
-  ops_per_sec: number | null;
-  rejected: number;
-  evicted: number;
-  expired: number;
-  hits: number;
-  misses: number;
-  engine_errors: number;
-  repl_down: number;
-  app_ops: number;
-  app_errors: number;
-  app_p50: number | null;
-  app_p95: number | null;
-  app_p99: number | null;
-  app_max: number | null;
-  app_kinds: string | null;
-}
-
-const COLUMNS: (keyof RollupRow)[] = [
-  "profile_id",
-  "bucket",
-  "environment",
-  "polls",
-  "up_polls",
-  "ping_avg",
-  "ping_max",
-  "health",
-  "clients",
-  "blocked",
-  "used_memory",
-  "max_memory",
-  "keys",
-  "ops_per_sec",
-  "rejected",
-  "evicted",
-  "expired",
-  "hits",
-  "misses",
-  "engine_errors",
-  "repl_down",
-  "app_ops",
-  "app_errors",
-  "app_p50",
-  "app_p95",
-  "app_p99",
-  "app_max",
-  "app_kinds",
-];
-
-/**
- * Each metric as an aggregate over rollup rows, so one GROUP BY turns minutes (or hours) into any
- * wider step. Counts add up; gauges average; p95/p99 take the worst bucket (an upper bound).
- */
-export const METRIC_SQL: Record<MetricName, string> = {
-  up: "SUM(up_polls) * 1.0 / NULLIF(SUM(polls), 0)",
-  health: "MAX(health)",
-  ping_ms: "AVG(ping_avg)",
-  clients: "AVG(clients)",
-  blocked_clients: "AVG(blocked)",
-  used_memory_bytes: "AVG(used_memory)",
-  memory_used_ratio: "AVG(used_memory * 1.0 / NULLIF(max_memory, 0))",
-  keys: "AVG(keys)",
-  ops_per_sec: "AVG(ops_per_sec)",
-  rejected_connections: "SUM(rejected)",
-  evicted_keys: "SUM(evicted)",
-  expired_keys: "SUM(expired)",
-  hits: "SUM(hits)",
-  misses: "SUM(misses)",
-  hit_ratio: "SUM(hits) * 1.0 / NULLIF(SUM(hits) + SUM(misses), 0)",
-  engine_errors: "SUM(engine_errors)",
-  replication_link_up: "1.0 - SUM(repl_down) * 1.0 / NULLIF(SUM(polls), 0)",
-  app_ops: "SUM(app_ops)",
-  app_errors: "SUM(app_errors)",
-  app_error_ratio: "SUM(app_errors) * 1.0 / NULLIF(SUM(app_ops), 0)",
-  app_p50_ms:
-    "SUM(app_p50 * app_ops) / NULLIF(SUM(CASE WHEN app_p50 IS NULL THEN 0 ELSE app_ops END), 0)",
-  app_p95_ms: "MAX(app_p95)",
-  app_p99_ms: "MAX(app_p99)",
-};
-
-export type RollupTier = "minute" | "hour";
-
-export interface SeriesQuery {
-  metrics: MetricName[];
-  /** Only these profiles (default: every profile with data). */
-  profileIds?: string[];
-  from: number;
-  to: number;
-  stepMs: number;
-}
-
-export interface Series {
-  profileId: string;
-  metric: MetricName;
-  /** One value per bucket of `SeriesResult.timestamps`; null where there is no data. */
-  values: (number | null)[];
-}
-
-export interface SeriesResult {
-  /** The start of every bucket of the range, oldest first (shared by every series). */
-  timestamps: number[];
-  series: Series[];
-}
-
-export interface HeatmapCell {
-  profileId: string;
-  environment: Environment;
-  ts: number;
-  app: number;
-  engine: number;
-  down: number;
-}
-
 /** Metric rollups: 1-minute buckets, compacted into 1-hour buckets for long ranges. */
-export class SqliteMetricRepository {
+export class SqliteMetricRepository implements MetricRepository {
   readonly #db: Database.Database;
   readonly #upsert: Record<RollupTier, Database.Statement>;
   readonly #getMinute: Database.Statement<[string, number], RollupRow>;
@@ -364,89 +249,4 @@ export class SqliteMetricRepository {
     }
     return s;
   }
-}
-
-function table(tier: RollupTier): string {
-  return tier === "hour" ? "metric_rollups_hourly" : "metric_rollups";
-}
-
-function alignDown(ts: number, tier: RollupTier): number {
-  return tier === "hour" ? hourOf(ts) : Math.floor(ts / 60_000) * 60_000;
-}
-
-function checkRange(from: number, to: number, stepMs: number): void {
-  if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to)
-    throw badInput("A time range needs from < to (ms since epoch).");
-  if (!Number.isInteger(stepMs) || stepMs < 1)
-    throw badInput("A step must be a whole number of milliseconds.");
-}
-
-function toRow(r: Rollup): RollupRow {
-  return {
-    profile_id: r.profileId,
-    bucket: r.bucket,
-    environment: r.environment,
-    polls: r.polls,
-    up_polls: r.upPolls,
-    ping_avg: r.pingAvgMs ?? null,
-    ping_max: r.pingMaxMs ?? null,
-    health: r.health ?? null,
-    clients: r.clients ?? null,
-    blocked: r.blocked ?? null,
-    used_memory: r.usedMemory ?? null,
-    max_memory: r.maxMemory ?? null,
-    keys: r.keys ?? null,
-    ops_per_sec: r.opsPerSec ?? null,
-    rejected: r.rejected,
-    evicted: r.evicted,
-    expired: r.expired,
-    hits: r.hits,
-    misses: r.misses,
-    engine_errors: r.engineErrors,
-    repl_down: r.replDown,
-    app_ops: r.appOps,
-    app_errors: r.appErrors,
-    app_p50: r.appP50Ms ?? null,
-    app_p95: r.appP95Ms ?? null,
-    app_p99: r.appP99Ms ?? null,
-    app_max: r.appMaxMs ?? null,
-    app_kinds: Object.keys(r.appKinds).length > 0 ? JSON.stringify(r.appKinds) : null,
-  };
-}
-
-function fromRow(row: RollupRow): Rollup {
-  const r: Rollup = {
-    profileId: row.profile_id,
-    bucket: row.bucket,
-    environment: row.environment as Environment,
-    polls: row.polls,
-    upPolls: row.up_polls,
-    rejected: row.rejected,
-    evicted: row.evicted,
-    expired: row.expired,
-    hits: row.hits,
-    misses: row.misses,
-    engineErrors: row.engine_errors,
-    replDown: row.repl_down,
-    appOps: row.app_ops,
-    appErrors: row.app_errors,
-    appKinds: row.app_kinds ? (JSON.parse(row.app_kinds) as Record<string, KindStats>) : {},
-  };
-  const opt: [keyof Rollup, number | null][] = [
-    ["pingAvgMs", row.ping_avg],
-    ["pingMaxMs", row.ping_max],
-    ["health", row.health],
-    ["clients", row.clients],
-    ["blocked", row.blocked],
-    ["usedMemory", row.used_memory],
-    ["maxMemory", row.max_memory],
-    ["keys", row.keys],
-    ["opsPerSec", row.ops_per_sec],
-    ["appP50Ms", row.app_p50],
-    ["appP95Ms", row.app_p95],
-    ["appP99Ms", row.app_p99],
-    ["appMaxMs", row.app_max],
-  ];
-  for (const [k, v] of opt) if (v !== null) (r as unknown as Record<string, number>)[k] = v;
-  return r;
 }

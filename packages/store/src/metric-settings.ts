@@ -3,12 +3,13 @@ import {
   mergeSettings,
   type ObservabilitySettings,
   type ObservabilitySettingsInput,
+  type ObservabilitySettingsRepository,
 } from "@cachify/core";
 import type Database from "better-sqlite3";
 import { SettingsRecord } from "./settings-record.ts";
 
 /** The collector's settings and the per-profile "watch" switch (every profile is watched by default). */
-export class SqliteObservabilitySettings {
+export class SqliteObservabilitySettings implements ObservabilitySettingsRepository {
   readonly #record: SettingsRecord<ObservabilitySettings>;
   readonly #watch: Database.Statement<[string, number]>;
   readonly #unwatched: Database.Statement<[], string>;

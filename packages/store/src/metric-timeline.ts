@@ -1,4 +1,10 @@
-import { badInput, type HistoryEvent, type HistorySource } from "@cachify/core";
+import {
+  badInput,
+  type HistoryEvent,
+  type HistorySource,
+  type SlowestQuery,
+  type TimelineQueries,
+} from "@cachify/core";
 import type Database from "better-sqlite3";
 
 const NARROW_RANGE_MS = 6 * 3_600_000;
@@ -12,13 +18,7 @@ interface EventRow {
   data: string;
 }
 
-export interface SlowestQuery {
-  source: Extract<HistorySource, "app" | "slowlog" | "latency">;
-  from: number;
-  to: number;
-  limit?: number;
-  profileIds?: string[];
-}
+export type { SlowestQuery };
 
 /**
  * What observability reads from the shared timeline table beyond the history repository's list:
@@ -26,7 +26,7 @@ export interface SlowestQuery {
  * source over a range (the slow operation panel). Read-only: events are written by the history
  * feed like every other event.
  */
-export class SqliteTimelineQueries {
+export class SqliteTimelineQueries implements TimelineQueries {
   readonly #db: Database.Database;
   readonly #hasKey: Database.Statement<[string], number>;
   readonly #statements = new Map<string, Database.Statement>();

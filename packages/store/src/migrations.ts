@@ -7,12 +7,9 @@ import { snapshotBatchesMigration } from "./schema/007-snapshot-batches.ts";
 import { readOnlyCoverageMigration } from "./schema/008-read-only-coverage.ts";
 import { workflowClaimsMigration } from "./schema/009-workflow-claims.ts";
 
-export interface Migration {
-  /** 1, 2, 3, ... in order, never reused or renumbered once released. */
-  version: number;
-  name: string;
-  up(db: Database.Database): void;
-}
+import type { Migration } from "./schema/migration.ts";
+
+export type { Migration } from "./schema/migration.ts";
 
 /**
  * The schema, one step at a time. Append new steps at the end; never edit a released one, since

@@ -9,6 +9,7 @@ import type {
 import { CachifyError } from "@cachify/core";
 import Database from "better-sqlite3";
 import { SqliteAlertRepository } from "./alert-repository.ts";
+import { SqliteExecutionRepository } from "./execution-repository.ts";
 import { SqliteFeatureSettings } from "./feature-settings.ts";
 import { SqliteGuardrailSettings } from "./guardrail-settings.ts";
 import { SqliteHistoryRepository, type StoreHistoryRepository } from "./history-repository.ts";
@@ -18,16 +19,13 @@ import { SqliteMetricRepository } from "./metric-repository.ts";
 import { SqliteObservabilitySettings } from "./metric-settings.ts";
 import { SqliteTimelineQueries } from "./metric-timeline.ts";
 import { runMigrations } from "./migrations.ts";
+import { SqlitePlanRepository } from "./plan-repository.ts";
 import { SqlitePolicyRepository } from "./policy-repository.ts";
 import { SqliteProfileRepository } from "./profile-repository.ts";
+import { SqliteSavedTemplateRepository } from "./saved-template-repository.ts";
 import { SqliteSnapshotRepository } from "./snapshot-repository.ts";
 import { SqliteSnapshotSettings } from "./snapshot-settings.ts";
 import { isCorruptionError, storageHint } from "./sqlite-errors.ts";
-import {
-  SqliteExecutionRepository,
-  SqlitePlanRepository,
-  SqliteSavedTemplateRepository,
-} from "./workflow-repository.ts";
 
 export const DB_FILE_NAME = "cachify.db";
 /** How long a write waits for another connection's lock before failing with SQLITE_BUSY. */

@@ -70,7 +70,40 @@ describe("ProfileRepository", () => {
       expect(json).not.toHaveProperty("password");
       expect(json).not.toHaveProperty("id");
       expect(json).not.toHaveProperty("name");
-      expect(json.tls).toEqual(profile.tls);
+      // The TLS client key is sealed inside the JSON, the rest of the TLS settings are not.
+      expect(json.tls).toEqual({ ...profile.tls, key: expect.stringMatching(/^enc1:/) });
+    });
+  });
+
+  it("seals the TLS client key and the sentinels' password of any engine, and reads clear old rows", () => {
+    withStore((store) => {
+      const key = "-----BEGIN PRIVATE KEY-----\nsecret-key-body\n-----END PRIVATE KEY-----";
+      const memcached = {
+        ...plainProfile("mc1", "mc tls"),
+        engine: "memcached" as const,
+        port: 11211,
+        tls: { ca: "/etc/ssl/ca.pem", cert: "/etc/ssl/c.pem", key, rejectUnauthorized: true },
+      };
+      const sentinel = fullProfile({ id: "s1", name: "sentinels", sentinelPassword: "sent-pw" });
+      store.profiles.save(memcached);
+      store.profiles.save(sentinel);
+      for (const id of ["mc1", "s1"]) {
+        const data = rawRow(store, id)!.data;
+        expect(data).not.toContain("secret-key-body");
+        expect(data).not.toContain("sent-pw");
+      }
+      expect(store.profiles.get("mc1")).toStrictEqual(memcached);
+      expect(store.profiles.get("s1")).toStrictEqual(sentinel);
+      // A row written before the seal: its clear values still read.
+      const raw = new Database(store.path);
+      try {
+        const data = JSON.parse(rawRow(store, "mc1")!.data);
+        data.tls.key = key;
+        raw.prepare("UPDATE profiles SET data = ? WHERE id = 'mc1'").run(JSON.stringify(data));
+      } finally {
+        raw.close();
+      }
+      expect(store.profiles.get("mc1")?.tls?.key).toBe(key);
     });
   });
 

@@ -203,8 +203,10 @@ function toRow(
   profile: ConnectionProfile,
   cipher: LocalCipher,
 ): { id: string; name: string; data: string; password: string | null } {
-  // Whatever else the object carries, id, name and password never go into the JSON.
-  const { id, name, password, retry, ...rest } = profile;
+  // Whatever else the object carries, id, name and password never go into the JSON; the other
+  // secrets (the sentinels' password, the TLS client key of either engine) go in sealed.
+  const { id, name, password, retry, ...clear } = profile;
+  const rest = sealInner(clear, (t) => sealText(cipher, t));
   return {
     id,
     name,
@@ -215,7 +217,11 @@ function toRow(
 }
 
 function fromRow(row: ProfileRow, cipher: LocalCipher): ConnectionProfile {
-  const rest = JSON.parse(row.data) as Omit<ConnectionProfile, "id" | "name" | "password">;
+  const rest = sealInner(
+    JSON.parse(row.data) as Omit<ConnectionProfile, "id" | "name" | "password">,
+    // Rows saved before these were sealed hold them in clear: openText returns those as they are.
+    (t) => openText(cipher, t),
+  );
   return {
     id: row.id,
     name: row.name,
@@ -223,4 +229,18 @@ function fromRow(row: ProfileRow, cipher: LocalCipher): ConnectionProfile {
     retry: rest.retry ?? { ...ROW_DEFAULT_RETRY, retryOn: [...ROW_DEFAULT_RETRY.retryOn] },
     ...(row.password === null ? {} : { password: openText(cipher, row.password) }),
   };
+}
+
+/**
+ * The secrets kept inside a row's JSON (sentinelPassword, tls.key), each passed through `f`
+ * (seal on the way in, open on the way out); everything else as it is.
+ */
+function sealInner<T extends Pick<ConnectionProfile, "sentinelPassword" | "tls">>(
+  p: T,
+  f: (text: string) => string,
+): T {
+  const out = { ...p };
+  if (p.sentinelPassword !== undefined) out.sentinelPassword = f(p.sentinelPassword);
+  if (p.tls?.key !== undefined) out.tls = { ...p.tls, key: f(p.tls.key) };
+  return out;
 }

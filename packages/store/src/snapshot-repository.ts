@@ -2,18 +2,17 @@ import {
   badInput,
   type RestoreStatus,
   type SnapshotBatch,
+  type SnapshotPruner,
   type SnapshotQuery,
   type SnapshotRecord,
+  type SnapshotRetention,
   type SnapshotStore,
 } from "@cachify/core";
 import type Database from "better-sqlite3";
 import type { LocalCipher } from "./local-cipher.ts";
 import { decodeManifest, encodeManifest, type ManifestItem } from "./snapshot-manifest.ts";
 
-export interface SnapshotRetention {
-  maxAgeMs: number;
-  maxTotalBytes: number;
-}
+export type { SnapshotRetention };
 
 interface BatchRow {
   batch_id: number;
@@ -49,7 +48,7 @@ const BATCH_COLUMNS =
  * table. A save is one row in one transaction, committed (WAL) before it returns, so a crash of
  * the studio right after it cannot lose it.
  */
-export class SqliteSnapshotRepository implements SnapshotStore {
+export class SqliteSnapshotRepository implements SnapshotStore, SnapshotPruner {
   readonly #db: Database.Database;
   readonly #insert: Database.Statement;
   readonly #payload: Database.Statement;

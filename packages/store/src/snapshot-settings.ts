@@ -2,13 +2,17 @@ import {
   DEFAULT_SNAPSHOT_SETTINGS,
   mergeSnapshotSettings,
   type SnapshotSettings,
+  type SnapshotSettingsRepository,
+  snapshotRetention,
 } from "@cachify/core";
 import type Database from "better-sqlite3";
 import { SettingsRecord } from "./settings-record.ts";
-import type { SnapshotRetention } from "./snapshot-repository.ts";
+
+/** What the retention prune needs, from the settings (the conversion is the core port's). */
+export { snapshotRetention };
 
 /** Snapshot retention and sensitive key patterns (Settings → Snapshots). */
-export class SqliteSnapshotSettings {
+export class SqliteSnapshotSettings implements SnapshotSettingsRepository {
   readonly #record: SettingsRecord<SnapshotSettings>;
 
   constructor(db: Database.Database) {
@@ -32,9 +36,4 @@ export class SqliteSnapshotSettings {
   update(input: unknown): SnapshotSettings {
     return this.#record.update(input);
   }
-}
-
-/** What the retention prune needs, from the settings. */
-export function snapshotRetention(s: SnapshotSettings): SnapshotRetention {
-  return { maxAgeMs: s.retentionDays * 86_400_000, maxTotalBytes: s.maxTotalMb * 1024 * 1024 };
 }

@@ -1,11 +1,12 @@
 import {
   badInput,
+  type Capabilities,
   type Confirmation,
   type ConnectionProfile,
   keyFromText,
+  type OperationGate,
   type Origin,
 } from "@cachify/core";
-import type { App } from "./open-app.ts";
 import { consoleText, replyToJson } from "./resp-format.ts";
 
 /** Splits a console line like redis-cli does: spaces separate, quotes group, \xHH escapes. */
@@ -50,21 +51,26 @@ export function splitCommandLine(line: string): Uint8Array[] {
   return out;
 }
 
+/** What the console needs: the gate, and whether the profile's engine has a console. */
+export interface ConsoleDeps {
+  gate: Pick<OperationGate, "run">;
+  capabilities: (profile: ConnectionProfile) => Capabilities;
+}
+
 /** The console: one raw command through the gate, classified from the server's command table. */
 export async function runConsoleCommand(
-  app: App,
+  deps: ConsoleDeps,
   profile: ConnectionProfile,
   args: Uint8Array[],
   origin: Origin,
   confirmation: Confirmation | undefined,
 ) {
-  if (profile.engine !== "redis") {
-    throw badInput(
-      "The console runs Redis commands; Memcached profiles use the key browser and the CLI.",
-    );
+  const caps = deps.capabilities(profile);
+  if (!caps.console) {
+    throw badInput(caps.reasons.console ?? `${profile.engine} has no command console.`);
   }
   if (args.length === 0) throw badInput("Type a command, e.g. GET mykey.");
-  const { reply } = await app.gate.run(
+  const { reply } = await deps.gate.run(
     profile,
     { kind: "raw", args },
     { origin, ...(confirmation ? { confirmation } : {}) },

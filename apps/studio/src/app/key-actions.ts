@@ -3,11 +3,11 @@ import {
   type Confirmation,
   type ConnectionProfile,
   checkGlob,
+  type OperationGate,
   type Origin,
   type ValueType,
 } from "@cachify/core";
 import { keyOut, ttlSeconds, valueOut } from "./key-args.ts";
-import type { App } from "./open-app.ts";
 
 const VALUE_TYPES: ValueType[] = ["string", "hash", "list", "set", "zset", "stream"];
 
@@ -24,7 +24,7 @@ export interface KeyListRequest {
  */
 export class KeyActions {
   constructor(
-    private readonly app: App,
+    private readonly deps: { gate: Pick<OperationGate, "run"> },
     private readonly origin: Origin,
   ) {}
 
@@ -38,7 +38,7 @@ export class KeyActions {
       throw badInput("count must be a whole number from 1 to 10000.");
     }
     const ctx = { origin: this.origin };
-    const page = await this.app.gate.run(
+    const page = await this.deps.gate.run(
       profile,
       {
         kind: "scan",
@@ -51,7 +51,7 @@ export class KeyActions {
     );
     // Type and TTL only for the keys of this page (one pipelined round trip).
     const info = page.keys.length
-      ? await this.app.gate.run(profile, { kind: "describe", keys: page.keys }, ctx)
+      ? await this.deps.gate.run(profile, { kind: "describe", keys: page.keys }, ctx)
       : [];
     return {
       keys: info.map((i) => ({
@@ -68,7 +68,7 @@ export class KeyActions {
   }
 
   async get(profile: ConnectionProfile, key: Uint8Array) {
-    const read = await this.app.gate.run(profile, { kind: "get", key }, { origin: this.origin });
+    const read = await this.deps.gate.run(profile, { kind: "get", key }, { origin: this.origin });
     return {
       ...keyOut(read.key),
       type: read.type,
@@ -88,7 +88,7 @@ export class KeyActions {
     if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 1)) {
       throw badInput("ttl must be a whole number of seconds, 1 or more.");
     }
-    return this.app.gate.run(
+    return this.deps.gate.run(
       profile,
       { kind: "set", key, value, ...(ttl !== undefined ? { ttlSeconds: ttl } : {}) },
       { origin: this.origin, ...(confirmation ? { confirmation } : {}) },
@@ -101,7 +101,7 @@ export class KeyActions {
     confirmation: Confirmation | undefined,
   ) {
     if (keys.length === 0) throw badInput("Name at least one key to delete.");
-    return this.app.gate.run(
+    return this.deps.gate.run(
       profile,
       { kind: "delete", keys },
       { origin: this.origin, ...(confirmation ? { confirmation } : {}) },
@@ -119,7 +119,7 @@ export class KeyActions {
         "SECONDS must be a whole number of seconds, 1 or more, or -1 to remove the TTL.",
       );
     }
-    return this.app.gate.run(
+    return this.deps.gate.run(
       profile,
       { kind: "expire", key, ttlSeconds: seconds },
       { origin: this.origin, ...(confirmation ? { confirmation } : {}) },

@@ -56,3 +56,30 @@ export function valueOut(value: Uint8Array): { value: string | null; valueBase64
 export function ttlSeconds(ttlMs: number): number {
   return ttlMs < 0 ? ttlMs : Math.round(ttlMs / 1000);
 }
+
+/** `<name>` (UTF-8 text) or `<name>Base64` (exact bytes), exactly one of them. */
+export function bytesFrom(
+  input: Record<string, unknown>,
+  name: string,
+  required = true,
+): Uint8Array | undefined {
+  const text = input[name] as string | undefined;
+  const b64 = input[`${name}Base64`] as string | undefined;
+  if (text !== undefined && b64 !== undefined) {
+    throw badInput(`Give either ${name} or ${name}Base64, not both.`);
+  }
+  if (b64 !== undefined) {
+    try {
+      return bytesFromBase64(b64);
+    } catch {
+      throw badInput(`${name}Base64 is not valid base64.`);
+    }
+  }
+  if (text !== undefined) return new TextEncoder().encode(text);
+  if (required) throw badInput(`${name} is required (${name} or ${name}Base64).`);
+  return undefined;
+}
+
+/** The same, required: the bytes, or bad input naming what is missing. */
+export const need = (input: Record<string, unknown>, name: string): Uint8Array =>
+  bytesFrom(input, name)!;

@@ -8,8 +8,8 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type RedisServer, rawCommand, startRedis } from "../../../../test/harness/index.ts";
 import { cliSandbox } from "../../../../test/support/cli.ts";
+import { openApp } from "../composition/open-app.ts";
 import { eventually, liveSocket, RecordingDesktop } from "./observability/test-support.ts";
-import { openApp } from "./open-app.ts";
 
 const servers = inject("servers");
 const redis = (args: string[]) => rawCommand(servers.redis.port, args);
@@ -84,7 +84,7 @@ describe("redaction rules: sensitive key names in history and the timeline (CLI,
       const key = new TextEncoder().encode("kr:session:gone");
       const newKey = new TextEncoder().encode("kr:plain:new");
       await expect(
-        app.gate.run(profile, { kind: "rename", key, newKey, overwrite: true }, { origin: "test" }),
+        app.gate.run(profile, { kind: "rename", key, newKey, overwrite: true }, { origin: "cli" }),
       ).rejects.toThrow(/kr:session:gone does not exist/);
     } finally {
       await app.close();
@@ -128,12 +128,12 @@ describe("redaction rules: workflow execution records", () => {
       template: "delete-by-pattern",
       profile,
       params: { pattern: "krwf:*" },
-      origin: "test",
+      origin: "cli",
     });
     const started = await app.workflows.apply(
       plan.planId,
       { count: plan.matched, typedName: profile.name },
-      "test",
+      "cli",
     );
     const done = await app.workflows.finished(started.executionId);
     app.gate.run = run;

@@ -136,6 +136,10 @@ export function detectCandidates(
     .slice(0, MAX_CANDIDATES);
 }
 
+// The engine branches below are about an address, not about what a provider can do: a candidate's
+// URL scheme, its engine's standard port, a name to suggest, the retry of a Redis port that
+// answered as something else. No provider exists for a candidate yet to ask capabilities of.
+
 function urlOf(c: DetectCandidate): string {
   const host = c.host.includes(":") ? `[${c.host}]` : c.host;
   if (c.engine === "memcached") return `memcached://${host}:${c.port}`;
@@ -174,7 +178,7 @@ function reasonOf(e: unknown): string | undefined {
 }
 
 export async function detectServers(
-  profiles: ProfileService,
+  profiles: Pick<ProfileService, "list" | "probeUnsaved">,
   gate: OperationGate,
   candidates: DetectCandidate[],
   timeoutMs: number,

@@ -1,7 +1,9 @@
+import type { ChangeContext } from "@cachify/core";
 import {
   badInput,
   buildProfile,
   CachifyError,
+  type Capabilities,
   type ConnectionProfile,
   DETAILED_ERRORS,
   exportProfiles,
@@ -23,8 +25,6 @@ import {
   readOnlyState,
   removalIsGuarded,
 } from "@cachify/core";
-import { checkTlsFiles } from "@cachify/redis";
-import type { ChangeContext, ChangeGuard } from "./change-guard.ts";
 import type { CombinedPolicies } from "./policies.ts";
 
 export interface ConnectionTestResult {
@@ -42,6 +42,13 @@ export interface ImportResult {
   imported: boolean;
 }
 
+/**
+ * Checks a profile's TLS files now (on save, import and test), not at the first operation; throws
+ * what to fix. The engine adapter's (`checkTlsFiles` of @cachify/redis), passed in by the
+ * composition root.
+ */
+export type TlsCheck = (profile: ConnectionProfile) => void;
+
 /** The id prefix of a profile that exists only for one connection test (never stored). */
 export const UNSAVED_ID_PREFIX = "unsaved";
 
@@ -55,8 +62,18 @@ export class ProfileService {
     private readonly repo: ProfileRepository,
     private readonly policies: CombinedPolicies,
     private readonly pool: ProviderPool,
-    readonly guard: ChangeGuard,
+    readonly guard: Pick<OperationGate, "change">,
+    /**
+     * The composition root passes the Redis adapter's `checkTlsFiles`. Optional only while
+     * open-app is being moved: without it, TLS files are checked at the first connection instead.
+     */
+    private readonly checkTls: TlsCheck = () => {},
   ) {}
+
+  /** What this profile's engine can do (its provider's capabilities, as the port reports them). */
+  capabilities(p: ConnectionProfile): Capabilities {
+    return this.pool.get(p).capabilities();
+  }
 
   list(): ConnectionProfile[] {
     return this.repo.list();
@@ -94,11 +111,12 @@ export class ProfileService {
 
   create(input: ProfileInput): ConnectionProfile {
     const p = buildProfile(input);
-    checkTlsFiles(p);
+    this.checkTls(p);
     if (this.repo.getByName(p.name)) {
       throw new CachifyError(
         "conflict",
         `A profile named "${p.name}" already exists: choose another name or remove it first.`,
+        { details: { param: "name" } },
       );
     }
     // Locks first: a profile at a locked address is never saved unlocked, even for a moment.
@@ -115,9 +133,9 @@ export class ProfileService {
   update(ref: string, input: ProfileInput, ctx: ChangeContext): ConnectionProfile {
     const current = this.resolve(ref);
     const next = buildProfile(input, current);
-    checkTlsFiles(next);
+    this.checkTls(next);
     const changes = profileChanges(current, next);
-    return this.guard.run(
+    return this.guard.change(
       {
         kind: "profile-update",
         profile: current,
@@ -141,7 +159,7 @@ export class ProfileService {
    */
   async remove(ref: string, ctx: ChangeContext): Promise<ConnectionProfile> {
     const p = this.resolve(ref);
-    this.guard.run(
+    this.guard.change(
       {
         kind: "profile-remove",
         profile: p,
@@ -181,7 +199,7 @@ export class ProfileService {
     for (const p of profiles) {
       if (!p.tls) continue;
       try {
-        checkTlsFiles(p);
+        this.checkTls(p);
       } catch (e) {
         throw badInput(`Profile "${p.name}": ${(e as Error).message} Nothing was imported.`);
       }
@@ -233,7 +251,7 @@ export class ProfileService {
     const base = typeof basedOn === "string" && basedOn !== "" ? this.resolve(basedOn) : undefined;
     const name = fields.name ?? base?.name ?? "unsaved connection";
     const p = buildProfile({ ...fields, name }, base);
-    checkTlsFiles(p);
+    this.checkTls(p);
     return { ...p, id: newId(UNSAVED_ID_PREFIX) };
   }
 

@@ -1,13 +1,13 @@
-import { bytesAsUtf8, bytesToBase64, displayKey, type RespValue } from "@cachify/core";
+import {
+  bytesAsUtf8,
+  bytesToBase64,
+  displayKey,
+  type JsonReply,
+  type RespValue,
+} from "@cachify/core";
 
 /** A reply as JSON: bulk strings as text when UTF-8, else {base64}. */
-export type JsonReply =
-  | null
-  | number
-  | string
-  | { error: string }
-  | { base64: string }
-  | JsonReply[];
+export type { JsonReply } from "@cachify/core";
 
 export function replyToJson(r: RespValue): JsonReply {
   switch (r.type) {

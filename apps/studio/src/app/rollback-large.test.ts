@@ -4,8 +4,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisServer, startRedis } from "../../../../test/harness/index.ts";
-import { openApp } from "./open-app.ts";
-import { RollbackService } from "./rollback-service.ts";
+import { openApp } from "../composition/open-app.ts";
 
 const KEYS = 150_000;
 
@@ -34,18 +33,18 @@ describe("rollback of an execution larger than one listing (150k keys)", () => {
         template: "delete-by-pattern",
         profile,
         params: { pattern: "rblarge:*" },
-        origin: "test",
+        origin: "cli",
         wait: "complete",
       });
       expect(plan.matched).toBe(KEYS);
-      const started = await app.workflows.apply(plan.planId, { count: KEYS }, "test");
+      const started = await app.workflows.apply(plan.planId, { count: KEYS }, "cli");
       expect((await app.workflows.finished(started.executionId)).processed).toBe(KEYS);
       expect(await r.exists("rblarge:0", "rblarge:149999")).toBe(0);
       // Someone changes one deleted key after the run: a conflict, skipped and reported.
       await r.set("rblarge:7", "theirs");
 
       const progress: { done: number; total: number }[] = [];
-      const res = await new RollbackService(app, "test").restore(
+      const res = await app.rollback("cli").restore(
         { executionId: started.executionId },
         {
           confirmation: { acknowledged: true },

@@ -1,17 +1,30 @@
 import {
   badInput,
   type Confirmation,
+  type ConfirmationScope,
   type ConnectionProfile,
   type KeyRestore,
-  newId,
   notFound,
+  type OperationGate,
   type Origin,
+  type ProviderPool,
+  type RestoreProgress,
   type SnapshotRecord,
+  type SnapshotStore,
   stateDigest,
 } from "@cachify/core";
-import { decodeDumpString, dumpRdbVersion } from "@cachify/redis";
 import { keyOut, ttlSeconds, valueOut } from "./key-args.ts";
-import type { App } from "./open-app.ts";
+
+/** What the rollback helper works with. */
+export interface RollbackDeps {
+  gate: OperationGate;
+  pool: ProviderPool;
+  snapshots: SnapshotStore;
+  profiles: {
+    resolve(ref: string): ConnectionProfile;
+    list(): ConnectionProfile[];
+  };
+}
 
 export interface SnapshotSelection {
   snapshotIds?: string[];
@@ -20,12 +33,7 @@ export interface SnapshotSelection {
 }
 
 /** Where a restore is, after each page: counts so far of the keys it will go through. */
-export interface RestoreProgress {
-  restored: number;
-  skipped: number;
-  failed: number;
-  total: number;
-}
+export type { RestoreProgress } from "@cachify/core";
 
 export interface RestoreItemResult {
   key: string;
@@ -48,7 +56,7 @@ const MAX_ITEMS = 1000;
  */
 export class RollbackService {
   constructor(
-    private readonly app: App,
+    private readonly d: RollbackDeps,
     private readonly origin: Origin,
   ) {}
 
@@ -59,8 +67,8 @@ export class RollbackService {
     operationId?: string;
     limit?: number;
   }) {
-    const profileId = q.profile ? this.app.profiles.resolve(q.profile).id : undefined;
-    const rows = this.app.store.snapshots.list({
+    const profileId = q.profile ? this.d.profiles.resolve(q.profile).id : undefined;
+    const rows = this.d.snapshots.list({
       ...(profileId ? { profileId } : {}),
       ...(q.key ? { key: q.key } : {}),
       ...(q.executionId ? { executionId: q.executionId } : {}),
@@ -71,7 +79,7 @@ export class RollbackService {
   }
 
   private view(r: SnapshotRecord) {
-    const profile = this.app.profiles.list().find((p) => p.id === r.profileId);
+    const profile = this.d.profiles.list().find((p) => p.id === r.profileId);
     return {
       snapshotId: r.snapshotId,
       ...keyOut(r.key),
@@ -91,32 +99,26 @@ export class RollbackService {
 
   /** One snapshot beside the key as it is now; strings show their values, others type and size. */
   async inspect(snapshotId: string) {
-    const [snap] = this.app.store.snapshots.list({ snapshotIds: [snapshotId] });
+    const [snap] = this.d.snapshots.list({ snapshotIds: [snapshotId] });
     if (!snap) throw notFound(`No snapshot ${snapshotId}: it may have been pruned by retention.`);
-    const profile = this.app.profiles.resolve(snap.profileId);
-    const current = await this.app.gate.run(
+    const profile = this.d.profiles.resolve(snap.profileId);
+    const current = await this.d.gate.run(
       profile,
       { kind: "get", key: snap.key },
       { origin: this.origin },
     );
-    const [now] = await this.app.gate.run(
+    const [now] = await this.d.gate.run(
       profile,
       { kind: "dump", keys: [snap.key] },
       { origin: this.origin },
     );
-    const snapshotValue =
-      snap.payload && profile.engine === "memcached"
-        ? snap.payload
-        : snap.payload
-          ? decodeDumpString(snap.payload)
-          : undefined;
+    // The engine reads its own pre-image format (a Redis DUMP, a Memcached item's bytes).
+    const view = snap.payload ? this.d.pool.get(profile).describeSnapshot(snap.payload) : {};
     return {
       snapshot: {
         ...this.view(snap),
-        ...(snapshotValue ? valueOut(snapshotValue) : { value: null }),
-        ...(snap.payload && profile.engine === "redis"
-          ? { rdbVersion: dumpRdbVersion(snap.payload) ?? null }
-          : {}),
+        ...(view.value ? valueOut(view.value) : { value: null }),
+        ...(view.formatVersion !== undefined ? { rdbVersion: view.formatVersion } : {}),
       },
       current: {
         type: current.type,
@@ -140,7 +142,7 @@ export class RollbackService {
       throw badInput(
         "Choose what to restore: snapshot ids, an execution, or an operation (one of them).",
       );
-    const pages = this.app.store.snapshots.pages(
+    const pages = this.d.snapshots.pages(
       {
         ...(sel.snapshotIds ? { snapshotIds: sel.snapshotIds } : {}),
         ...(sel.executionId ? { executionId: sel.executionId } : {}),
@@ -188,7 +190,7 @@ export class RollbackService {
     },
   ) {
     let profile: ConnectionProfile | undefined;
-    const total = sel.snapshotIds?.length ?? this.app.store.snapshots.count(sel);
+    const total = sel.snapshotIds?.length ?? this.d.snapshots.count(sel);
     const totals = { restored: 0, skipped: 0, failed: 0 };
     const items: RestoreItemResult[] = [];
     let itemsOmitted = 0;
@@ -199,10 +201,9 @@ export class RollbackService {
       else itemsOmitted++;
     };
     // The confirmation given covers the whole selection ("Restore N keys"), but a challenge is
-    // bound to one operation: once the first page's restore has passed the guardrail with it,
-    // the later pages run inside an approval of this restore (revoked when it ends).
-    let approval = opts.execution;
-    let approved: string | undefined;
+    // bound to one operation: once the first page's restore has passed the guardrail with it, the
+    // later pages run in the gate's scope of this restore (closed when it ends).
+    const scope: ConfirmationScope = this.d.gate.openScope();
     try {
       for (const rows of this.select(sel)) {
         const profileIds = new Set(rows.map((r) => r.profileId));
@@ -211,22 +212,12 @@ export class RollbackService {
           throw badInput(
             "These snapshots belong to different connections: restore one connection at a time.",
           );
-        profile ??= this.app.profiles.resolve([...profileIds][0]!);
-        const passed = await this.restorePage(
-          profile,
-          rows,
-          { ...opts, ...(approval ? { execution: approval } : {}) },
-          note,
-        );
-        if (passed && !approval) {
-          approval = { executionId: newId("rollback"), planId: "rollback" };
-          approved = approval.executionId;
-          this.app.gate.executions.approve({ ...approval, profileId: profile.id });
-        }
+        profile ??= this.d.profiles.resolve([...profileIds][0]!);
+        await this.restorePage(profile, rows, { ...opts, scope }, note);
         opts.onProgress?.({ ...totals, total });
       }
     } finally {
-      if (approved) this.app.gate.executions.revoke(approved);
+      scope.close();
     }
     return { profile: profile!.name, ...totals, items, itemsOmitted };
   }
@@ -238,9 +229,10 @@ export class RollbackService {
       force?: boolean;
       confirmation?: Confirmation;
       execution?: { executionId: string; planId: string };
+      scope: ConfirmationScope;
     },
     note: (r: RestoreItemResult) => void,
-  ): Promise<boolean> {
+  ): Promise<void> {
     // Per key: the oldest pre-image is the state before everything in the page; the newest
     // after-state is what our changes left (anything else now means someone changed it since).
     const byKey = new Map<string, { first: SnapshotRecord; last: SnapshotRecord; ids: string[] }>();
@@ -262,12 +254,16 @@ export class RollbackService {
     };
     const mark = () => {
       for (const [status, ids] of Object.entries(marks))
-        this.app.store.snapshots.markRestored(ids, status as keyof typeof marks);
+        this.d.snapshots.markRestored(ids, status as keyof typeof marks);
     };
-    const currentStates = await this.app.gate.run(
+    const currentStates = await this.d.gate.run(
       profile,
       { kind: "dump", keys: entries.map((e) => e.first.key) },
-      { origin: this.origin, ...(opts.execution ? { execution: opts.execution } : {}) },
+      {
+        origin: this.origin,
+        scope: opts.scope,
+        ...(opts.execution ? { execution: opts.execution } : {}),
+      },
     );
     entries.forEach((e, i) => {
       const conflict = conflictOf(e.last, stateDigest(currentStates[i]!));
@@ -291,13 +287,14 @@ export class RollbackService {
     });
     if (toRestore.length === 0) {
       mark();
-      return false;
+      return;
     }
-    const outcomes = await this.app.gate.run(
+    const outcomes = await this.d.gate.run(
       profile,
       { kind: "restore", items: toRestore.map((t) => t.item) },
       {
         origin: this.origin,
+        scope: opts.scope,
         ...(opts.confirmation ? { confirmation: opts.confirmation } : {}),
         ...(opts.execution ? { execution: opts.execution } : {}),
       },
@@ -314,8 +311,6 @@ export class RollbackService {
       marks[status].push(...entry.ids);
     });
     mark();
-    // The restore went through the gate: its guardrail accepted the confirmation.
-    return true;
   }
 }
 

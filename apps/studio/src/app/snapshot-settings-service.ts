@@ -1,5 +1,17 @@
-import { type SnapshotSettings, unsnapshottedKeys, unsnapshottedPatterns } from "@cachify/core";
-import { type Store, snapshotRetention } from "@cachify/store";
+import {
+  type SnapshotPruner,
+  type SnapshotSettings,
+  type SnapshotSettingsRepository,
+  snapshotRetention,
+  unsnapshottedKeys,
+  unsnapshottedPatterns,
+} from "@cachify/core";
+
+/** Where the settings are kept and the snapshots pruned (ports the store implements). */
+export interface SnapshotSettingsDeps {
+  snapshotSettings: SnapshotSettingsRepository;
+  snapshots: SnapshotPruner;
+}
 
 type Excluded = { matches: (key: Uint8Array) => boolean; patterns: string[] };
 
@@ -13,7 +25,7 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 export class SnapshotSettingsService {
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: SnapshotSettingsDeps) {}
 
   get(): SnapshotSettings {
     return this.store.snapshotSettings.get();

@@ -1,5 +1,6 @@
 import { resolveDataDir } from "@cachify/store";
-import { type App, openApp, recoveryNotice } from "../app/open-app.ts";
+import type { ValueDeps } from "../app/values/value-pages.ts";
+import { type App, openApp, recoveryNotice } from "../composition/open-app.ts";
 import { type CliIo, Printer } from "./io.ts";
 
 /** What every command action gets: the printer, and the app opened on first use, closed after. */
@@ -32,6 +33,12 @@ export class CliContext {
       if (r) this.io.err(`cachify: ${recoveryNotice(r)}\n`);
     }
     return this.app;
+  }
+
+  /** What key, value and console commands need: the gate, and what each engine can do. */
+  cacheDeps(): ValueDeps {
+    const app = this.open();
+    return { gate: app.gate, capabilities: (p) => app.profiles.capabilities(p) };
   }
 
   async close(): Promise<void> {

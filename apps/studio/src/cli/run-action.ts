@@ -1,4 +1,5 @@
 import { badInput } from "@cachify/core";
+import type { Command } from "commander";
 import type { CliContext } from "./context.ts";
 import type { Printer } from "./io.ts";
 
@@ -26,3 +27,11 @@ export const wholeNumber = (what: string) => (v: string) => {
   if (!/^-?\d+$/.test(v)) throw badInput(`${what} must be a whole number (got "${v}").`);
   return Number(v);
 };
+
+/** A repeatable option's values, in the order given (`--profile a --profile b`). */
+export const collect = (v: string, all: string[] = []) => [...all, v];
+
+/** A subcommand of `parent` that prints exactly one JSON document with --json. */
+export function jsonCommand(parent: Command, spec: string, description: string): Command {
+  return parent.command(spec).description(description).option("--json", "print JSON");
+}

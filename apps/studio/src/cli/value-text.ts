@@ -1,5 +1,5 @@
 import { bytesFromBase64, displayKey } from "@cachify/core";
-import type { CollectionPageOut, CollectionType, ValuePages } from "../app/value-pages.ts";
+import type { CollectionPageOut, CollectionType, ValuePages } from "../app/values/value-pages.ts";
 import { table } from "./io.ts";
 
 export const ttlText = (ttl: number) =>

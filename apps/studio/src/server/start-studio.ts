@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import websocket from "@fastify/websocket";
 import Fastify from "fastify";
 import type { CollectorOptions } from "../app/observability/service.ts";
-import { type App, openApp } from "../app/open-app.ts";
+import { type App, openApp } from "../composition/open-app.ts";
 import { VERSION } from "../version.ts";
 import { BODY_LIMIT_BYTES, errorHandler } from "./http-errors.ts";
 import { LaunchCodes } from "./launch-codes.ts";

@@ -49,6 +49,8 @@ describe("warm-up files over HTTP: contents uploaded, never a path", () => {
     expect(status).toBe(400);
     expect(body.error.code).toBe("bad-input");
     expect(body.error.message).toMatch(/^Param file names a path .*upload the file's contents/);
+    // The param refused, for the form to show the message on its entries field.
+    expect(body.error.details).toEqual({ param: "file" });
     expect(JSON.stringify(body)).not.toContain(keyText.slice(0, 12));
     expect((await call("GET", "/api/workflows/plans"))[1].plans).toHaveLength(before);
     // Nor through a preset or a rerun edit.
@@ -70,6 +72,7 @@ describe("warm-up files over HTTP: contents uploaded, never a path", () => {
     });
     expect(viaPreset).toBe(400);
     expect(refused.error.message).toMatch(/^Param file names a path/);
+    expect(refused.error.details.param).toBe("file");
   });
 
   it("reads uploaded contents, keeps only their size, and names a bad line without quoting it", async () => {
@@ -96,6 +99,7 @@ describe("warm-up files over HTTP: contents uploaded, never a path", () => {
     expect(gone.error.message).toMatch(
       /^The entries were uploaded \(<uploaded file: \d+ bytes>\) and are not kept: upload the file again/,
     );
+    expect(gone.error.details.param).toBe("content");
     const [rerunNew, fresh] = await call(
       "POST",
       `/api/workflows/executions/${ex.executionId}/rerun`,
@@ -110,10 +114,12 @@ describe("warm-up files over HTTP: contents uploaded, never a path", () => {
     expect(error.error.message).toMatch(
       /^CSV line 1 must be a header .*; it names no key column\.$/,
     );
+    expect(error.error.details.param).toBe("content");
     const [badJson, jsonError] = await warmup({ content: `${keyText}\n`, format: "jsonl" });
     expect(badJson).toBe(400);
     // The key is random: a leading digit parses as a number, then fails at column 2.
     expect(jsonError.error.message).toMatch(/^line 1 is not valid JSON at column [12] \(/);
+    expect(jsonError.error.details.param).toBe("content");
     const stored = (await call("GET", "/api/workflows/plans"))[1].plans;
     expect(stored[0].error.message).toBe(jsonError.error.message);
     expect(JSON.stringify([error, jsonError, stored])).not.toContain(keyText.slice(0, 12));

@@ -150,7 +150,7 @@ export async function request<T>(
 
 const enc = encodeURIComponent;
 
-/** Every guarded call takes the challenge answer as `confirm` (see components/guard.tsx). */
+/** Every guarded call takes the challenge answer as `confirm` (see ui/guard.tsx). */
 function send<T>(method: string, path: string, body: object, confirm?: ConfirmBody): Promise<T> {
   return request<T>(method, path, { body: confirm ? { ...body, confirm } : body });
 }

@@ -3,14 +3,12 @@ import type {
   AlertReduce,
   AlertRule,
   AlertState,
-  AlertStateName,
   Environment,
   HealthCard,
   HistoryEvent,
   HistorySource,
   KindStats,
   MetricName,
-  MetricValues,
   ObservabilitySettings,
   Severity,
 } from "@cachify/core";
@@ -29,7 +27,7 @@ export type {
   MetricValues,
   ObservabilitySettings,
   Severity,
-};
+} from "@cachify/core";
 
 /** The dashboard's range selector: each ends now (docs/api.md, Observability). */
 export type RangeName = "15m" | "1h" | "24h" | "7d" | "30d";

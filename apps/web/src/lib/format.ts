@@ -1,4 +1,4 @@
-import type { Environment } from "../api/types.ts";
+import type { Environment, HistoryEvent } from "../api/types.ts";
 
 const numberFormat = new Intl.NumberFormat("en-US");
 
@@ -62,3 +62,15 @@ export const ENV_SHORT: Record<Environment, string> = {
   staging: "STAGING",
   dev: "DEV",
 };
+
+/** The environments as a form lists them (dev first), each with its label. */
+export const ENV_OPTIONS: readonly { value: Environment; label: string }[] = (
+  ["dev", "staging", "prod"] as const
+).map((env) => ({ value: env, label: ENV_LABEL[env] }));
+
+/** The keys an event names, and how many more it touched ("a, b +3 more"). */
+export function keysText(e: HistoryEvent): string {
+  const keys = e.keys ?? [];
+  const more = (e.keyCount ?? keys.length) - keys.length;
+  return `${keys.join(", ")}${more > 0 ? ` +${formatCount(more)} more` : ""}`;
+}

@@ -59,3 +59,17 @@ export function useRoute(): Route {
   }, []);
   return route;
 }
+
+const TAB_LABEL: Record<Tab, string> = {
+  browser: "Browser",
+  console: "Console",
+  info: "Server info",
+  workflows: "Workflows",
+  history: "History",
+  dashboard: "Dashboard",
+};
+
+/** A connection tab's name, as its tab button and the command palette show it. */
+export function tabLabel(t: Tab): string {
+  return TAB_LABEL[t] ?? t.charAt(0).toUpperCase() + t.slice(1);
+}

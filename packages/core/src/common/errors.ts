@@ -92,6 +92,21 @@ export const badInput = (message: string, details?: Record<string, unknown>) =>
 
 export const notFound = (message: string) => new CachifyError("not-found", message);
 
+/**
+ * A bad-input error from a check that cannot know which request field it reads (a warm-up line
+ * of uploaded content or of a file) names `param`, the field it came from; any other error, or
+ * one that names its param already, is returned as it is.
+ */
+export function naming(e: unknown, param: string): unknown {
+  if (!(e instanceof CachifyError) || e.code !== "bad-input" || e.details?.param !== undefined)
+    return e;
+  return new CachifyError("bad-input", e.message, {
+    details: { ...e.details, param },
+    retryable: e.retryable,
+    cause: e.cause,
+  });
+}
+
 export function isCachifyError(e: unknown): e is CachifyError {
   return e instanceof CachifyError;
 }

@@ -6,7 +6,8 @@ import type { CacheProvider, Capabilities } from "../ports/cache-provider.ts";
 import type { ForcedReadOnlyPolicy } from "../ports/stores.ts";
 import type { ConnectionProfile, Environment } from "../profiles/profile.ts";
 import { buildProfile } from "../profiles/validate.ts";
-import type { SnapshotBatch, SnapshotStore } from "../snapshots/snapshot.ts";
+import type { SnapshotBatch } from "../snapshots/snapshot.ts";
+import type { SnapshotWriter } from "../snapshots/stage.ts";
 import { OperationGate } from "./gate.ts";
 import { ProviderPool } from "./provider-pool.ts";
 
@@ -35,6 +36,8 @@ function harness(environment: Environment, opts: { readOnly?: boolean; failFirst
   const provider = (profile: ConnectionProfile): CacheProvider => ({
     profile,
     capabilities: () => CAPS,
+    describeSnapshot: (payload) => ({ value: payload }),
+    keyProblem: () => undefined,
     close: async () => {},
     async execute<O extends Operation>(op: O): Promise<ResultOf<O>> {
       log.push(`provider ${op.kind}`);
@@ -42,6 +45,8 @@ function harness(environment: Environment, opts: { readOnly?: boolean; failFirst
         describe: [{ key, type: "string", ttlMs: -1 }],
         dump: [{ key, existed: true, type: "string", absoluteExpiryMs: null, payload: key }],
         delete: { deleted: 1 },
+        get: { type: "string", ttlMs: -1, value: key },
+        deleteBatch: { applied: 1, skipped: 0, failed: 0 },
       };
       if (op.kind === "delete" && failures-- > 0) {
         throw new CachifyError("connection", "connection reset", {
@@ -53,14 +58,12 @@ function harness(environment: Environment, opts: { readOnly?: boolean; failFirst
     },
   });
   const forced = new Map<string, ForcedReadOnlyPolicy>();
-  const store: SnapshotStore = {
+  const store: SnapshotWriter = {
     saveBatch: (b: SnapshotBatch) => {
       log.push(`snapshot saved (${b.entries.length})`);
       return b.entries.map((_, i) => `snap${i}`);
     },
     setAfterDigests: () => {},
-    list: () => [],
-    markRestored: () => {},
   };
   const gate = new OperationGate({
     providers: new ProviderPool(provider),
@@ -126,5 +129,102 @@ describe("the operation gate's stage order", () => {
       "audit ok attempts=3", // the dump and both tries of the delete: one retry budget
       "metrics ok",
     ]);
+  });
+});
+
+describe("the gate owns every approval", () => {
+  const batch = { kind: "deleteBatch" as const, keys: [key] };
+  const plan = { planId: "plan_1", matched: 1, templateName: "delete-by-pattern" };
+
+  it("a bulk step runs only inside an execution the gate approved after the typed count", async () => {
+    const h = harness("dev");
+    const named = { executionId: "exec_made_up", planId: "plan_1" };
+    await expect(
+      h.gate.run(h.profile, batch, { origin: "workflow", execution: named }),
+    ).rejects.toMatchObject({ details: { level: "plan-required" } });
+    expect(() => h.gate.approvePlan({ profile: h.profile, plan, origin: "cli" })).toThrow(
+      /--confirm-count 1/,
+    );
+    const approval = h.gate.approvePlan({
+      profile: h.profile,
+      plan,
+      origin: "cli",
+      confirmation: { typedCount: "1" },
+    });
+    const execution = { executionId: approval.executionId, planId: "plan_1" };
+    await expect(
+      h.gate.run(h.profile, batch, { origin: "workflow", execution }),
+    ).resolves.toMatchObject({ applied: 1 });
+    approval.revoke();
+    await expect(
+      h.gate.run(h.profile, batch, { origin: "workflow", execution }),
+    ).rejects.toMatchObject({ code: "confirmation-required" });
+  });
+
+  it("a read-only profile's plan is refused before its confirmation is looked at", () => {
+    const h = harness("dev", { readOnly: true });
+    expect(() =>
+      h.gate.approvePlan({
+        profile: h.profile,
+        plan,
+        origin: "cli",
+        confirmation: { typedCount: "1" },
+      }),
+    ).toThrow(expect.objectContaining({ code: "read-only" }));
+  });
+
+  it("a step's attempt policy holds only inside its approved execution", async () => {
+    const once = { timeoutMs: 1000, retry: { ...harness("dev").profile.retry, maxAttempts: 1 } };
+    const h = harness("dev", { failFirst: 1 });
+    // Outside an execution the profile's policy (3 attempts) stands, whatever the caller asks.
+    await expect(
+      h.gate.run(
+        h.profile,
+        { kind: "delete", keys: [key] },
+        { origin: "cli", confirmation: { acknowledged: true }, attempts: once },
+      ),
+    ).resolves.toEqual({ deleted: 1 });
+    const h2 = harness("dev", { failFirst: 1 });
+    const approval = h2.gate.approvePlan({
+      profile: h2.profile,
+      plan,
+      origin: "cli",
+      confirmation: { typedCount: "1" },
+    });
+    await expect(
+      h2.gate.run(
+        h2.profile,
+        { kind: "delete", keys: [key] },
+        {
+          origin: "workflow",
+          execution: { executionId: approval.executionId, planId: "plan_1" },
+          attempts: once,
+        },
+      ),
+    ).rejects.toMatchObject({ code: "connection" });
+  });
+
+  it("a scope lets one confirmation stand for a paged action's later pages, and only its own", async () => {
+    const h = harness("staging");
+    const scope = h.gate.openScope();
+    const del = (ctx: object) =>
+      h.gate.run(h.profile, { kind: "delete", keys: [key] }, { origin: "api", ...ctx });
+    // A read in the scope asks nothing, so it grants nothing.
+    await h.gate.run(h.profile, { kind: "get", key }, { origin: "api", scope });
+    const asked = (await del({ scope }).catch((e) => e)) as CachifyError;
+    const challengeId = (asked.details as { challengeId: string }).challengeId;
+    await expect(del({ scope, confirmation: { challengeId } })).resolves.toEqual({ deleted: 1 });
+    await expect(del({ scope })).resolves.toEqual({ deleted: 1 });
+    // Another scope, no scope, or the scope once closed: the question comes back.
+    await expect(del({ scope: h.gate.openScope() })).rejects.toMatchObject({
+      code: "confirmation-required",
+    });
+    await expect(del({})).rejects.toMatchObject({ code: "confirmation-required" });
+    scope.close();
+    await expect(del({ scope })).rejects.toMatchObject({ code: "confirmation-required" });
+    // A look-alike the gate did not make grants nothing.
+    await expect(del({ scope: { scopeId: scope.scopeId, close() {} } })).rejects.toMatchObject({
+      code: "confirmation-required",
+    });
   });
 });

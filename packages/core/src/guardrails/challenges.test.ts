@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { CachifyError } from "../common/errors.ts";
+import { enforceConfirmation, operationNeed } from "../gate/confirm.ts";
 import { OPERATION_SPECS } from "../operations/classify.ts";
 import type { ConnectionProfile, Environment } from "../profiles/profile.ts";
 import { ChallengeRegistry } from "./challenges.ts";
-import { enforceGuardrail } from "./confirmation.ts";
 import { DEFAULT_GUARDRAIL_LEVELS } from "./levels.ts";
 
 const profile = (environment: Environment, name = "orders") =>
@@ -16,17 +16,15 @@ function guard(
   confirmation?: { challengeId: string; typedName?: string },
 ): CachifyError | undefined {
   try {
-    enforceGuardrail({
+    const need = operationNeed({
       profile: p,
       spec: OPERATION_SPECS.delete,
       raw: false,
       what: "delete",
-      origin: "api",
-      confirmation,
-      fingerprint: () => "fp-delete-k",
-      challenges,
       levels: DEFAULT_GUARDRAIL_LEVELS,
+      fingerprint: () => "fp-delete-k",
     });
+    enforceConfirmation(need, "api", confirmation, challenges);
     return undefined;
   } catch (e) {
     expect((e as CachifyError).code).toBe("confirmation-required");

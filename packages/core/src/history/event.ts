@@ -11,7 +11,7 @@ export type HistorySource =
   | "alert";
 export type Severity = "info" | "warning" | "error" | "critical";
 export type Outcome = "ok" | "error" | "refused" | "timeout";
-export type Origin = "cli" | "api" | "ui" | "workflow" | "rollback" | "collector" | "test";
+export type Origin = "cli" | "api" | "ui" | "workflow" | "rollback" | "collector";
 
 /**
  * One line of the unified timeline. Never holds a value payload (docs/design/safety.md#redaction).

@@ -2,12 +2,12 @@ import { badInput } from "../common/errors.ts";
 import type { Severity } from "../history/event.ts";
 import { ENVIRONMENTS, type Environment } from "../profiles/profile.ts";
 import { isMetricName, METRICS, type MetricName, type MetricPoint } from "./metrics.ts";
+import { SEVERITIES } from "./timeline.ts";
 
 export type AlertReduce = "last" | "avg" | "max" | "rate";
 export type AlertOp = ">" | ">=" | "<" | "<=" | "==" | "!=";
 export const ALERT_REDUCES: readonly AlertReduce[] = ["last", "avg", "max", "rate"];
 export const ALERT_OPS: readonly AlertOp[] = [">", ">=", "<", "<=", "==", "!="];
-const SEVERITIES: readonly Severity[] = ["info", "warning", "error", "critical"];
 
 /** AlertRule: docs/design/contracts.md#observability-and-alerts. */
 export interface AlertRule {
@@ -71,22 +71,25 @@ export function buildAlertRule(
 ): AlertRule {
   const name = (input.name ?? base?.name ?? "").trim();
   if (name === "" || name.length > 200)
-    throw badInput("An alert rule needs a name (1 to 200 characters).");
+    throw badInput("An alert rule needs a name (1 to 200 characters).", { param: "name" });
   const metric = input.metric ?? base?.metric;
   if (metric === undefined || !isMetricName(metric)) {
     throw badInput(
       `Unknown metric "${metric ?? ""}": use one of ${Object.keys(METRICS).join(", ")}.`,
+      { param: "metric" },
     );
   }
   const op = input.op ?? base?.op;
   if (op === undefined || !ALERT_OPS.includes(op))
-    throw badInput(`An alert rule needs op, one of ${ALERT_OPS.join(" ")}.`);
+    throw badInput(`An alert rule needs op, one of ${ALERT_OPS.join(" ")}.`, { param: "op" });
   const threshold = input.threshold ?? base?.threshold;
   if (typeof threshold !== "number" || !Number.isFinite(threshold))
-    throw badInput("An alert rule needs a threshold (a number).");
+    throw badInput("An alert rule needs a threshold (a number).", { param: "threshold" });
   const reduce = input.reduce ?? base?.reduce ?? ALERT_DEFAULTS.reduce;
   if (!ALERT_REDUCES.includes(reduce))
-    throw badInput(`reduce must be one of ${ALERT_REDUCES.join(", ")} (got "${reduce}").`);
+    throw badInput(`reduce must be one of ${ALERT_REDUCES.join(", ")} (got "${reduce}").`, {
+      param: "reduce",
+    });
   const windowMs = input.windowMs ?? base?.windowMs ?? ALERT_DEFAULTS.windowMs;
   wholeIn(windowMs, ALERT_LIMITS.minWindowMs, ALERT_LIMITS.maxWindowMs, "windowMs");
   const forMs = input.forMs ?? base?.forMs ?? ALERT_DEFAULTS.forMs;
@@ -97,11 +100,15 @@ export function buildAlertRule(
     wholeIn(repeatIntervalMs, ALERT_LIMITS.minRepeatMs, 30 * 86_400_000, "repeatIntervalMs");
   const severity = input.severity ?? base?.severity ?? ALERT_DEFAULTS.severity;
   if (!SEVERITIES.includes(severity))
-    throw badInput(`severity must be one of ${SEVERITIES.join(", ")} (got "${severity}").`);
+    throw badInput(`severity must be one of ${SEVERITIES.join(", ")} (got "${severity}").`, {
+      param: "severity",
+    });
   const environments = input.scope?.environments ?? base?.scope.environments ?? [];
-  for (const e of environments) {
+  for (const [i, e] of environments.entries()) {
     if (!ENVIRONMENTS.includes(e))
-      throw badInput(`Unknown environment "${e}": use ${ENVIRONMENTS.join(", ")}.`);
+      throw badInput(`Unknown environment "${e}": use ${ENVIRONMENTS.join(", ")}.`, {
+        param: `scope.environments.${i}`,
+      });
   }
   const profiles = input.scope?.profiles ?? base?.scope.profiles ?? [];
   return {
@@ -129,7 +136,9 @@ export function buildAlertRule(
 
 function wholeIn(v: unknown, min: number, max: number, field: string): void {
   if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-    throw badInput(`${field} must be a whole number of milliseconds from ${min} to ${max}.`);
+    throw badInput(`${field} must be a whole number of milliseconds from ${min} to ${max}.`, {
+      param: field,
+    });
   }
 }
 

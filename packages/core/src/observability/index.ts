@@ -6,3 +6,4 @@ export * from "./health.ts";
 export * from "./metrics.ts";
 export * from "./rollup.ts";
 export * from "./settings.ts";
+export * from "./timeline.ts";

@@ -55,7 +55,9 @@ export function mergeSettings(
   whole(next.timelineRetentionDays, 1, 3650, "timelineRetentionDays");
   for (const k of ["inApp", "desktop", "workflows"] as const) {
     if (typeof next.notifications[k] !== "boolean")
-      throw badInput(`notifications.${k} must be true or false.`);
+      throw badInput(`notifications.${k} must be true or false.`, {
+        param: `notifications.${k}`,
+      });
   }
   positive(next.health.slowPingMs, "health.slowPingMs");
   ratio(next.health.memoryRatio, "health.memoryRatio");
@@ -69,16 +71,17 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 function whole(v: unknown, min: number, max: number, field: string): void {
   if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max)
-    throw badInput(`${field} must be a whole number from ${min} to ${max}.`);
+    throw badInput(`${field} must be a whole number from ${min} to ${max}.`, { param: field });
 }
 
 function positive(v: unknown, field: string): void {
-  if (typeof v !== "number" || !(v > 0)) throw badInput(`${field} must be a positive number.`);
+  if (typeof v !== "number" || !(v > 0))
+    throw badInput(`${field} must be a positive number.`, { param: field });
 }
 
 function ratio(v: unknown, field: string): void {
   if (typeof v !== "number" || !(v > 0 && v <= 1))
-    throw badInput(`${field} must be a number above 0 and at most 1.`);
+    throw badInput(`${field} must be a number above 0 and at most 1.`, { param: field });
 }
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: MINUTE_MS, h: HOUR_MS, d: 24 * HOUR_MS };
@@ -89,6 +92,7 @@ export function parseDurationText(text: string, field = "duration"): number {
   if (!m)
     throw badInput(
       `${field} "${text}" is not a duration: use a number and ms, s, m, h or d (e.g. 30s, 15m, 24h, 30d).`,
+      { param: field },
     );
   return m[2] === "ms" ? Number(m[1]) : Number(m[1]) * UNIT_MS[m[2]!]!;
 }

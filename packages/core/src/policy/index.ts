@@ -1,3 +1,4 @@
 export * from "./coverage.ts";
 export * from "./profile-change.ts";
-export * from "./read-only.ts";
+// The read-only check itself (enforceReadOnly) is the gate's: only the state is public.
+export { forcedReason, type ReadOnlyState, readOnlyState } from "./read-only.ts";

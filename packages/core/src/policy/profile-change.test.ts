@@ -32,6 +32,20 @@ describe("what lowers a profile's protection", () => {
     ]);
   });
 
+  it("names TLS turned off, and certificate verification turned off, on any environment", () => {
+    const secure = change(prod, {
+      environment: "dev",
+      readOnly: false,
+      tls: { rejectUnauthorized: true },
+    });
+    expect(loweredProtection(secure, change(secure, { tls: null }))).toEqual(["TLS on → off"]);
+    expect(
+      loweredProtection(secure, change(secure, { tls: { rejectUnauthorized: false } })),
+    ).toEqual(["TLS certificate verification on → off"]);
+    const plain = change(secure, { tls: null });
+    expect(loweredProtection(plain, secure)).toEqual([]);
+  });
+
   it("asks nothing for raising protection, a rename, or moving a profile that is not prod", () => {
     const dev = change(prod, { environment: "dev", readOnly: false });
     expect(loweredProtection(dev, change(dev, { environment: "prod", readOnly: true }))).toEqual(

@@ -22,6 +22,10 @@ export function loweredProtection(current: ConnectionProfile, next: ConnectionPr
     out.push(`environment ${current.environment} → ${next.environment}`);
   }
   if (current.readOnly && !next.readOnly) out.push("read-only on → off");
+  // Encryption and the server's identity protect every environment's password and data in flight.
+  if (current.tls && !next.tls) out.push("TLS on → off");
+  else if (verifies(current) && next.tls && !verifies(next))
+    out.push("TLS certificate verification on → off");
   // On prod the address is what the typed name stands for: pointing it elsewhere is guarded too.
   if (current.environment === "prod" && !samePlace(current, next)) {
     out.push(`address ${formatConnectionUrl(current)} → ${formatConnectionUrl(next)}`);
@@ -64,3 +68,6 @@ export function removalIsGuarded(profile: ConnectionProfile): boolean {
 function samePlace(a: ConnectionProfile, b: ConnectionProfile): boolean {
   return a.engine === b.engine && a.mode === b.mode && sameAddresses(a, b);
 }
+
+const verifies = (p: ConnectionProfile) =>
+  p.tls !== undefined && p.tls.rejectUnauthorized !== false;

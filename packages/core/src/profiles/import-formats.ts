@@ -1,6 +1,15 @@
 import { badInput } from "../common/errors.ts";
 import { profilesFromExport } from "./exchange.ts";
 import {
+  type Entry,
+  type EntryError,
+  entryLabel,
+  isEntryLine,
+  jsonEntries,
+  uniqueName,
+  urlEntries,
+} from "./import-entries.ts";
+import {
   DETAILED_ERRORS,
   importTooLarge,
   jsonProblem,
@@ -8,9 +17,9 @@ import {
   MAX_IMPORT_ENTRIES,
   MAX_IMPORT_TEXT,
 } from "./import-limits.ts";
+import { ARDM_KEYS, isObject, RI_KEYS } from "./import-tools.ts";
 import type { ConnectionProfile } from "./profile.ts";
-import { redactUrlsIn } from "./url-secrets.ts";
-import { buildProfile, type ProfileInput } from "./validate.ts";
+import { buildProfile } from "./validate.ts";
 
 /**
  * Connection files the studio reads, recognised by their content (never by the file name):
@@ -54,55 +63,10 @@ export interface ImportOptions {
   environment?: unknown;
 }
 
-interface Entry {
-  /** The line number (URL lists) or the position in the list (JSON files), from 0. */
-  index: number;
-  input: ProfileInput;
-}
-
-interface EntryError {
-  index: number;
-  /** "entry 3 (orders)" or "line 4": where the problem is, as the user counts. */
-  where: string;
-  message: string;
-}
-
 const NOTHING = "Nothing was imported.";
 
 const KNOWN =
   "a Cachify Studio export, a RedisInsight or Another Redis Desktop Manager connections export, or a text file of connection URLs (redis://host:port, one per line)";
-
-const RI_KEYS = [
-  "connectionType",
-  "caCert",
-  "clientCert",
-  "tlsServername",
-  "verifyServerCert",
-  "sentinelMaster",
-  "provider",
-  "nameFromProvider",
-  "modules",
-  "compressor",
-];
-const ARDM_KEYS = [
-  "auth",
-  "sslOptions",
-  "sentinelOptions",
-  "sshOptions",
-  "connectionReadOnly",
-  "separator",
-  "cluster",
-];
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** A value worth copying: not undefined, null or "". */
-const given = (v: unknown): boolean => v !== undefined && v !== null && v !== "";
-
-function put(target: ProfileInput, field: keyof ProfileInput, v: unknown): void {
-  if (given(v)) target[field] = v;
-}
 
 function decodeBase64Text(text: string): string | undefined {
   // Most files are not base64: a character outside its alphabet early on says so at once.
@@ -115,195 +79,6 @@ function decodeBase64Text(text: string): string | undefined {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     return undefined;
-  }
-}
-
-/** Name of an entry from another tool: its own, else host:port. */
-function entryName(o: Record<string, unknown>, host: unknown, port: unknown): unknown {
-  for (const k of ["name", "connectionName"])
-    if (typeof o[k] === "string" && o[k] !== "") return o[k];
-  if (typeof host === "string" && host !== "") return `${host}:${given(port) ? port : 6379}`;
-  return undefined;
-}
-
-function sshRefusal(): string {
-  return "uses an SSH tunnel, which Cachify Studio does not open: start the tunnel yourself (ssh -L) and add the connection on its local port, or remove the entry from the file";
-}
-
-/** RedisInsight's exported databases (and the generic JSON list, which is a subset). */
-function fromRedisInsight(o: Record<string, unknown>, environment: unknown): ProfileInput {
-  if (o.ssh === true || (isObject(o.sshOptions) && given(o.sshOptions.host))) {
-    throw badInput(sshRefusal());
-  }
-  const input: ProfileInput = { engine: "redis", environment };
-  put(input, "name", entryName(o, o.host, o.port));
-  put(input, "host", o.host);
-  put(input, "port", o.port);
-  put(input, "db", o.db);
-  const type = typeof o.connectionType === "string" ? o.connectionType.toUpperCase() : "";
-  const sentinel = isObject(o.sentinelMaster) ? o.sentinelMaster : undefined;
-  if (type === "CLUSTER" || o.cluster === true || o.isCluster === true) {
-    input.mode = "cluster";
-    if (given(o.host)) input.nodes = [{ host: o.host, port: o.port ?? 6379 }];
-    put(input, "username", o.username);
-    put(input, "password", o.password);
-  } else if (type === "SENTINEL" || (sentinel && given(sentinel.name))) {
-    // The address is a sentinel; the top-level login is the sentinels', the master's is inside.
-    input.mode = "sentinel";
-    if (given(o.host)) input.nodes = [{ host: o.host, port: o.port ?? 26379 }];
-    put(input, "sentinelMaster", sentinel?.name);
-    put(input, "sentinelUsername", o.username);
-    put(input, "sentinelPassword", o.password);
-    put(input, "username", sentinel?.username);
-    put(input, "password", sentinel?.password);
-  } else {
-    put(input, "username", o.username);
-    put(input, "password", o.password);
-  }
-  const ca = isObject(o.caCert) ? o.caCert.certificate : undefined;
-  const client = isObject(o.clientCert) ? o.clientCert : undefined;
-  if (o.tls === true || given(ca) || given(client?.certificate)) {
-    const tls: Record<string, unknown> = { rejectUnauthorized: o.verifyServerCert !== false };
-    if (given(ca)) tls.ca = ca;
-    if (given(client?.certificate)) tls.cert = client?.certificate;
-    if (given(client?.key)) tls.key = client?.key;
-    if (given(o.tlsServername)) tls.servername = o.tlsServername;
-    input.tls = tls;
-  } else if (o.tls !== undefined && o.tls !== false && o.tls !== null) {
-    input.tls = o.tls;
-  }
-  return input;
-}
-
-/** Another Redis Desktop Manager's connection entries. */
-function fromArdm(o: Record<string, unknown>, environment: unknown): ProfileInput {
-  if (isObject(o.sshOptions) && given(o.sshOptions.host)) throw badInput(sshRefusal());
-  const input: ProfileInput = { engine: "redis", environment };
-  const host = given(o.host) ? o.host : "127.0.0.1";
-  const port = given(o.port) ? o.port : undefined;
-  put(input, "name", entryName(o, host, port ?? 6379));
-  input.host = host;
-  put(input, "port", port);
-  if (o.connectionReadOnly === true) input.readOnly = true;
-  const sentinel = isObject(o.sentinelOptions) ? o.sentinelOptions : undefined;
-  if (o.cluster === true && sentinel) {
-    throw badInput("is marked both cluster and sentinel: keep one of the two in the file");
-  }
-  if (o.cluster === true) {
-    input.mode = "cluster";
-    input.nodes = [{ host, port: port ?? 6379 }];
-    put(input, "username", o.username);
-    put(input, "password", o.auth);
-  } else if (sentinel) {
-    input.mode = "sentinel";
-    input.nodes = [{ host, port: port ?? 26379 }];
-    put(input, "sentinelMaster", sentinel.masterName ?? sentinel.name);
-    put(input, "sentinelPassword", o.auth);
-    put(input, "password", sentinel.nodePassword);
-    put(input, "username", o.username);
-  } else {
-    put(input, "username", o.username);
-    put(input, "password", o.auth);
-  }
-  if (isObject(o.sslOptions)) {
-    // ARDM keeps certificate files by path: they are read (and checked) where the studio runs.
-    const s = o.sslOptions;
-    const tls: Record<string, unknown> = { rejectUnauthorized: true };
-    for (const f of ["ca", "cert", "key", "servername"]) if (given(s[f])) tls[f] = s[f];
-    input.tls = tls;
-  }
-  return input;
-}
-
-/** "entry 3 (orders)": where an entry of a JSON list is, as the user counts. */
-function entryLabel(list: unknown[], index: number): string {
-  const item = list[index];
-  const name = isObject(item) && typeof item.name === "string" ? item.name : "";
-  return `entry ${index + 1}${name ? ` (${name})` : ""}`;
-}
-
-/** Entries are produced one at a time: each dies young once its profile is built. */
-function* jsonEntries(
-  list: unknown[],
-  format: "redisinsight" | "ardm" | "json-list",
-  environment: unknown,
-  errors: EntryError[],
-): Generator<Entry> {
-  for (let index = 0; index < list.length; index++) {
-    const item = list[index];
-    if (!isObject(item)) {
-      errors.push({
-        index,
-        where: entryLabel(list, index),
-        message: "not an object with host and port",
-      });
-      continue;
-    }
-    let input: ProfileInput;
-    try {
-      input = format === "ardm" ? fromArdm(item, environment) : fromRedisInsight(item, environment);
-    } catch (e) {
-      errors.push({ index, where: entryLabel(list, index), message: (e as Error).message });
-      continue;
-    }
-    yield { index, input };
-  }
-}
-
-const URL_LINE = /^(?:(.*?)\s+)?([a-z][a-z+]*:\/\/\S+)$/i;
-const URL_ADDRESS = /^[a-z+]+:\/\/(?:[^@/]*@)?([^/?#]+)/i;
-
-const isEntryLine = (line: string) => line !== "" && !line.startsWith("#");
-
-function* urlEntries(
-  lines: string[],
-  environment: unknown,
-  errors: EntryError[],
-): Generator<Entry> {
-  let count = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (!isEntryLine(line)) continue;
-    if (++count > MAX_IMPORT_ENTRIES) {
-      throw importTooLarge(lines.reduce((n, l) => (isEntryLine(l.trim()) ? n + 1 : n), 0));
-    }
-    const m = URL_LINE.exec(line);
-    if (!m) {
-      // Redacted before it is cut: a cut could leave a password without the "@" that marks it.
-      const safe = redactUrlsIn(line);
-      const shown = safe.length > 60 ? `${safe.slice(0, 60)}…` : safe;
-      errors.push({
-        index: i + 1,
-        where: `line ${i + 1}`,
-        message: `"${shown}" is not a connection URL such as redis://host:6379`,
-      });
-      continue;
-    }
-    const url = m[2]!;
-    const named = m[1]?.trim();
-    yield {
-      index: i + 1,
-      input: { name: named || (URL_ADDRESS.exec(url)?.[1] ?? url), url, environment },
-    };
-  }
-}
-
-/**
- * "name", then "name (2)", "name (3)"... for names that repeat in another tool's file, cut to fit
- * the 64 characters of a name. `next` remembers each name's next suffix, so n repeats of one name
- * cost n lookups in all, not n² (150,000 of one host:port took minutes).
- */
-function uniqueName(name: string, taken: Set<string>, next: Map<string, number>): string {
-  if (!taken.has(name)) return name;
-  for (let n = next.get(name) ?? 2; ; n++) {
-    const suffix = ` (${n})`;
-    const stem =
-      name.length + suffix.length > 64 ? name.slice(0, 64 - suffix.length).trimEnd() : name;
-    const candidate = stem + suffix;
-    if (!taken.has(candidate)) {
-      next.set(name, n + 1);
-      return candidate;
-    }
   }
 }
 

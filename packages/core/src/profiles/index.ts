@@ -3,6 +3,7 @@ export * from "./exchange.ts";
 export * from "./import-formats.ts";
 export * from "./import-limits.ts";
 export * from "./profile.ts";
+export * from "./tls-wording.ts";
 export * from "./url.ts";
 export * from "./url-secrets.ts";
 export * from "./validate.ts";

@@ -1,4 +1,4 @@
-import { badInput, ERROR_CLASSES, type ErrorClass } from "../common/errors.ts";
+import { badInput, ERROR_CLASSES, type ErrorClass, naming } from "../common/errors.ts";
 import { newId } from "../common/ids.ts";
 import {
   type ConnectionProfile,
@@ -43,6 +43,7 @@ function int(v: unknown, field: string, min: number, max: number): number {
   if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
     throw badInput(
       `${field} must be a whole number from ${min} to ${max} (got ${JSON.stringify(v)}).`,
+      { param: field },
     );
   }
   return n;
@@ -54,18 +55,19 @@ const SECRET_FIELDS = new Set(["password", "sentinelPassword", "url"]);
 function str(v: unknown, field: string): string {
   if (typeof v === "string") return v;
   const got = SECRET_FIELDS.has(field) ? "" : ` (got ${JSON.stringify(v)})`;
-  throw badInput(`${field} must be text${got}.`, { field });
+  throw badInput(`${field} must be text${got}.`, { field, param: field });
 }
 
 function bool(v: unknown, field: string): boolean {
   if (typeof v === "boolean") return v;
   if (v === "true") return true;
   if (v === "false") return false;
-  throw badInput(`${field} must be true or false (got ${JSON.stringify(v)}).`);
+  throw badInput(`${field} must be true or false (got ${JSON.stringify(v)}).`, { param: field });
 }
 
 function hostPort(v: unknown, field: string): HostPort {
-  if (typeof v !== "object" || v === null) throw badInput(`${field} must be {host, port}.`);
+  if (typeof v !== "object" || v === null)
+    throw badInput(`${field} must be {host, port}.`, { param: field });
   const o = v as Record<string, unknown>;
   return {
     host: nonEmptyHost(o.host, `${field}.host`),
@@ -79,22 +81,25 @@ function nonEmptyHost(v: unknown, field: string): string {
   if (h.includes("@"))
     throw badInput(
       `${field} holds "@": give the host alone, and the user and password in username and password.`,
-      { field },
+      { field, param: field },
     );
   if (h === "" || /\s|\//.test(h))
-    throw badInput(`${field} "${h}" is not a host name or address.`, { field });
+    throw badInput(`${field} "${h}" is not a host name or address.`, { field, param: field });
   return h;
 }
 
 export function validateRetryPolicy(v: unknown): RetryPolicy {
   if (v === undefined || v === null) return { ...RETRY_DISABLED };
-  if (typeof v !== "object") throw badInput("retry must be an object (see RetryPolicy).");
+  if (typeof v !== "object")
+    throw badInput("retry must be an object (see RetryPolicy).", { param: "retry" });
   const o = v as Record<string, unknown>;
   const p: RetryPolicy = { ...RETRY_DISABLED };
   if (o.maxAttempts !== undefined) p.maxAttempts = int(o.maxAttempts, "retry.maxAttempts", 1, 20);
   if (o.backoff !== undefined) {
     if (o.backoff !== "constant" && o.backoff !== "exponential") {
-      throw badInput('retry.backoff must be "constant" or "exponential".');
+      throw badInput('retry.backoff must be "constant" or "exponential".', {
+        param: "retry.backoff",
+      });
     }
     p.backoff = o.backoff;
   }
@@ -103,18 +108,22 @@ export function validateRetryPolicy(v: unknown): RetryPolicy {
   if (o.maxDelayMs !== undefined) p.maxDelayMs = int(o.maxDelayMs, "retry.maxDelayMs", 0, 600_000);
   if (o.multiplier !== undefined) {
     if (typeof o.multiplier !== "number" || !(o.multiplier >= 1 && o.multiplier <= 10)) {
-      throw badInput("retry.multiplier must be a number from 1 to 10.");
+      throw badInput("retry.multiplier must be a number from 1 to 10.", {
+        param: "retry.multiplier",
+      });
     }
     p.multiplier = o.multiplier;
   }
   if (o.jitter !== undefined) {
     if (o.jitter !== "none" && o.jitter !== "full")
-      throw badInput('retry.jitter must be "none" or "full".');
+      throw badInput('retry.jitter must be "none" or "full".', { param: "retry.jitter" });
     p.jitter = o.jitter;
   }
   if (o.retryOn !== undefined) {
     if (!Array.isArray(o.retryOn) || o.retryOn.some((c) => !ERROR_CLASSES.includes(c))) {
-      throw badInput(`retry.retryOn must list error classes from: ${ERROR_CLASSES.join(", ")}.`);
+      throw badInput(`retry.retryOn must list error classes from: ${ERROR_CLASSES.join(", ")}.`, {
+        param: "retry.retryOn",
+      });
     }
     p.retryOn = [...o.retryOn] as ErrorClass[];
   }
@@ -146,6 +155,7 @@ export function checkPem(text: string, field: TlsMaterialField, source = `tls.${
   if (labels.length === 0) {
     throw badInput(
       `${source} holds no complete PEM block: it should be ${WANTED[field]} through its -----END ...----- line.`,
+      { param: `tls.${field}` },
     );
   }
   if (field === "key") {
@@ -153,11 +163,13 @@ export function checkPem(text: string, field: TlsMaterialField, source = `tls.${
     if (!label) {
       throw badInput(
         `${source} holds ${labels.map((l) => `a ${l}`).join(", ")}, not a private key: tls.key must be ${WANTED.key}.`,
+        { param: "tls.key" },
       );
     }
     if (label === "ENCRYPTED PRIVATE KEY" || /Proc-Type: 4,ENCRYPTED/.test(text)) {
       throw badInput(
         `${source} is an encrypted private key, which is not supported: decrypt it with "openssl pkey -in key.pem -out key-plain.pem" and use that file.`,
+        { param: "tls.key" },
       );
     }
     return;
@@ -166,6 +178,7 @@ export function checkPem(text: string, field: TlsMaterialField, source = `tls.${
   if (other) {
     throw badInput(
       `${source} holds a ${other}, not only certificates: tls.${field} must be ${WANTED[field]}.${other.endsWith("PRIVATE KEY") ? " The private key belongs in tls.key." : ""}`,
+      { param: `tls.${field}` },
     );
   }
 }
@@ -173,7 +186,9 @@ export function checkPem(text: string, field: TlsMaterialField, source = `tls.${
 /** PEM text, or an absolute file path (checked for existence where files can be read). */
 function tlsMaterial(v: unknown, field: TlsMaterialField): string {
   if (typeof v !== "string") {
-    throw badInput(`tls.${field} must be text: PEM text or the absolute path of a PEM file.`);
+    throw badInput(`tls.${field} must be text: PEM text or the absolute path of a PEM file.`, {
+      param: `tls.${field}`,
+    });
   }
   if (tlsMaterialKind(v) === "pem") {
     checkPem(v, field);
@@ -185,6 +200,7 @@ function tlsMaterial(v: unknown, field: TlsMaterialField): string {
   if (/[\0\r\n]/.test(path) || !/^(\/|~\/|[A-Za-z]:[\\/])/.test(path)) {
     throw badInput(
       `tls.${field} must be PEM text (starting with -----BEGIN) or the absolute path of a PEM file, starting with / or ~/${shown}.`,
+      { param: `tls.${field}` },
     );
   }
   return path;
@@ -194,7 +210,9 @@ function validateTls(v: unknown): TlsOptions | undefined {
   if (v === undefined || v === null || v === false) return undefined;
   if (v === true) return { rejectUnauthorized: true };
   if (typeof v !== "object")
-    throw badInput("tls must be true, false or {ca, cert, key, servername, rejectUnauthorized}.");
+    throw badInput("tls must be true, false or {ca, cert, key, servername, rejectUnauthorized}.", {
+      param: "tls",
+    });
   const o = v as Record<string, unknown>;
   const t: TlsOptions = {
     rejectUnauthorized:
@@ -210,17 +228,32 @@ function validateTls(v: unknown): TlsOptions | undefined {
     if (!/^[A-Za-z0-9.-]{1,253}$/.test(name)) {
       throw badInput(
         `tls.servername "${name}" is not a host name: give the name the server's certificate is issued for, e.g. redis.example.com.`,
+        { param: "tls.servername" },
       );
     }
     t.servername = name;
   }
   if (t.cert !== undefined && t.key === undefined) {
-    throw badInput("tls.cert is set without tls.key: a client certificate needs its private key.");
+    throw badInput("tls.cert is set without tls.key: a client certificate needs its private key.", {
+      param: "tls.key",
+    });
   }
   if (t.key !== undefined && t.cert === undefined) {
-    throw badInput("tls.key is set without tls.cert: give the client certificate too.");
+    throw badInput("tls.key is set without tls.cert: give the client certificate too.", {
+      param: "tls.cert",
+    });
   }
   return t;
+}
+
+/** A connection URL parsed; its errors name the param url. */
+function urlOf(v: unknown) {
+  const url = str(v, "url");
+  try {
+    return parseConnectionUrl(url);
+  } catch (e) {
+    throw naming(e, "url");
+  }
 }
 
 /**
@@ -235,36 +268,41 @@ export function buildProfile(
 ): ConnectionProfile {
   const fromUrl =
     input.url !== undefined && input.url !== null && input.url !== ""
-      ? parseConnectionUrl(str(input.url, "url"))
+      ? urlOf(input.url)
       : undefined;
   const name = input.name ?? base?.name;
   if (typeof name !== "string" || !NAME_RE.test(name.trim())) {
-    throw badInput("name is required: 1 to 64 characters, no control characters.");
+    throw badInput("name is required: 1 to 64 characters, no control characters.", {
+      param: "name",
+    });
   }
   const engine = input.engine ?? fromUrl?.engine ?? base?.engine;
   if (engine !== "redis" && engine !== "memcached") {
     throw badInput(
       'engine must be "redis" or "memcached" (or give a url such as redis://localhost:6379).',
+      { param: "engine" },
     );
   }
   const mode = input.mode ?? fromUrl?.mode ?? base?.mode ?? PROFILE_DEFAULTS.mode;
   if (mode !== "standalone" && mode !== "cluster" && mode !== "sentinel") {
-    throw badInput('mode must be "standalone", "cluster" or "sentinel".');
+    throw badInput('mode must be "standalone", "cluster" or "sentinel".', { param: "mode" });
   }
   if (engine === "memcached" && mode !== "standalone") {
     throw badInput(
       "Memcached has no cluster or sentinel mode: list the pool's servers in nodes instead.",
+      { param: "mode" },
     );
   }
   const environment = input.environment ?? base?.environment ?? PROFILE_DEFAULTS.environment;
   if (!ENVIRONMENTS.includes(environment as Environment)) {
     throw badInput(
       `environment must be one of ${ENVIRONMENTS.join(", ")} (got ${JSON.stringify(environment)}).`,
+      { param: "environment" },
     );
   }
   const host =
     input.host !== undefined ? nonEmptyHost(input.host, "host") : (fromUrl?.host ?? base?.host);
-  if (host === undefined) throw badInput("host is required (or give a url).");
+  if (host === undefined) throw badInput("host is required (or give a url).", { param: "host" });
   const defaultPort = engine === "memcached" ? 11211 : mode === "sentinel" ? 26379 : 6379;
   const port =
     input.port !== undefined
@@ -300,7 +338,8 @@ export function buildProfile(
   const nodes =
     input.nodes !== undefined && input.nodes !== null
       ? (() => {
-          if (!Array.isArray(input.nodes)) throw badInput("nodes must be a list of {host, port}.");
+          if (!Array.isArray(input.nodes))
+            throw badInput("nodes must be a list of {host, port}.", { param: "nodes" });
           return input.nodes.map((n, i) => hostPort(n, `nodes[${i}]`));
         })()
       : (fromUrl?.nodes ?? base?.nodes);
@@ -310,6 +349,7 @@ export function buildProfile(
     if (typeof sentinelMaster !== "string" || sentinelMaster === "") {
       throw badInput(
         "A sentinel profile needs sentinelMaster, the name of the master set (e.g. mymaster).",
+        { param: "sentinelMaster" },
       );
     }
     p.sentinelMaster = sentinelMaster;
@@ -329,6 +369,7 @@ export function buildProfile(
   ) {
     throw badInput(
       'sentinelUsername and sentinelPassword apply to sentinel profiles only: set mode "sentinel" or remove them.',
+      { param: input.sentinelUsername ? "sentinelUsername" : "sentinelPassword" },
     );
   }
   const username = input.username ?? fromUrl?.username ?? base?.username;
@@ -339,9 +380,10 @@ export function buildProfile(
     p.password = str(password, "password");
   const db = input.db ?? fromUrl?.db ?? base?.db;
   if (db !== undefined && db !== null) {
-    if (engine === "memcached") throw badInput("Memcached has no database index: remove db.");
+    if (engine === "memcached")
+      throw badInput("Memcached has no database index: remove db.", { param: "db" });
     if (mode === "cluster" && Number(db) !== 0)
-      throw badInput("Redis Cluster supports only database 0.");
+      throw badInput("Redis Cluster supports only database 0.", { param: "db" });
     p.db = int(db, "db", 0, 15999);
   }
   const tls =
@@ -350,11 +392,8 @@ export function buildProfile(
       : fromUrl?.tls
         ? { rejectUnauthorized: true }
         : base?.tls;
-  if (tls) {
-    if (engine === "memcached")
-      throw badInput("TLS for Memcached is not supported yet: remove tls.");
-    p.tls = tls;
-  }
+  // Both engines: Redis's TLS, and memcached's own (-Z) for every server of a pool.
+  if (tls) p.tls = tls;
   const color = input.color ?? base?.color;
   if (color !== undefined && color !== null && color !== "") p.color = str(color, "color");
   return p;

@@ -42,7 +42,7 @@ export function profileWarnings(p: ConnectionProfile): string[] {
   const out: string[] = [];
   if (p.tls && !p.tls.rejectUnauthorized) {
     out.push(
-      "TLS certificate verification is off (tls.rejectUnauthorized: false): traffic is encrypted but the server is not authenticated. Give tls.ca instead for anything but a test server.",
+      "TLS certificate verification is off (tls.rejectUnauthorized: false, --tls-skip-verify): traffic is encrypted but the server is not authenticated. Give tls.ca (--tls-ca FILE) instead for anything but a test server.",
     );
   }
   return out;

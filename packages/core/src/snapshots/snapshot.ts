@@ -61,6 +61,10 @@ export interface SnapshotStore {
   setAfterDigests(updates: { snapshotId: string; afterDigest: string }[]): void;
   list(query: SnapshotQuery): SnapshotRecord[];
   markRestored(snapshotIds: string[], status: RestoreStatus): void;
+  /** Every matching snapshot, newest first, in pages of about `size` (a rollback's walk). */
+  pages(query: Omit<SnapshotQuery, "limit">, size: number): Iterable<SnapshotRecord[]>;
+  /** How many key snapshots an execution or an operation left, without reading them. */
+  count(query: { executionId?: string; operationId?: string }): number;
 }
 
 /** Which snapshots a profile's settings leave out (sensitive key patterns), and why. */

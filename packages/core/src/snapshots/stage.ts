@@ -45,13 +45,16 @@ export function knownAfterDigests(op: Operation, before: KeyDump[]): (string | u
   }
 }
 
+/** What the gate's snapshot stage writes: pre-images, and the state its operation left. */
+export type SnapshotWriter = Pick<SnapshotStore, "saveBatch" | "setAfterDigests">;
+
 export interface SnapshotDeps {
-  store: SnapshotStore;
+  store: SnapshotWriter;
   policyFor(profile: ConnectionProfile): SnapshotPolicy;
 }
 
 /** Saves the batch or refuses the operation: no mutation goes out without its pre-image. */
-export function saveDurably(store: SnapshotStore, batch: SnapshotBatch, what: string): string[] {
+export function saveDurably(store: SnapshotWriter, batch: SnapshotBatch, what: string): string[] {
   try {
     return store.saveBatch(batch);
   } catch (e) {

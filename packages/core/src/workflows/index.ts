@@ -5,6 +5,7 @@ export * from "./policy.ts";
 export * from "./ports.ts";
 export * from "./preview.ts";
 export * from "./runner.ts";
+export * from "./template-descriptors.ts";
 export * from "./templates.ts";
 export * from "./ttl.ts";
 export * from "./types.ts";

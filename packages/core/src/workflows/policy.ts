@@ -21,7 +21,8 @@ export function defaultPolicy(profile: ConnectionProfile): WorkflowExecutionPoli
   };
 }
 
-const FIELDS = [
+/** Every policy setting, by its dotted name (the request's `policy.<name>`). */
+export const POLICY_SETTINGS = [
   "stepTimeoutMs",
   "executionTimeoutMs",
   "batchSize",
@@ -65,6 +66,7 @@ function num(name: string, v: unknown, min: number, max: number, whole: boolean)
   ) {
     throw badInput(
       `Policy ${name} must be ${whole ? "a whole number" : "a number"} from ${min} to ${max.toLocaleString("en-US")}; got ${JSON.stringify(v)}.`,
+      { param: `policy.${name}` },
     );
   }
   return n;
@@ -72,7 +74,10 @@ function num(name: string, v: unknown, min: number, max: number, whole: boolean)
 
 function pick<T extends string>(name: string, v: unknown, values: readonly T[]): T {
   if (typeof v !== "string" || !(values as readonly string[]).includes(v)) {
-    throw badInput(`Policy ${name} must be one of ${values.join(", ")}; got ${JSON.stringify(v)}.`);
+    throw badInput(
+      `Policy ${name} must be one of ${values.join(", ")}; got ${JSON.stringify(v)}.`,
+      { param: `policy.${name}` },
+    );
   }
   return v as T;
 }
@@ -92,8 +97,11 @@ export function resolvePolicy(
   };
   const flat = flattenPolicyInput(input ?? {});
   for (const [name, v] of Object.entries(flat)) {
-    if (!(FIELDS as readonly string[]).includes(name)) {
-      throw badInput(`Unknown policy setting "${name}": use one of ${FIELDS.join(", ")}.`);
+    if (!(POLICY_SETTINGS as readonly string[]).includes(name)) {
+      throw badInput(
+        `Unknown policy setting "${name}": use one of ${POLICY_SETTINGS.join(", ")}.`,
+        { param: `policy.${name}` },
+      );
     }
     if (v === undefined || v === null || v === "") {
       if (name === "maxOpsPerSecond") delete p.maxOpsPerSecond;
@@ -101,7 +109,7 @@ export function resolvePolicy(
       continue;
     }
     const r: RetryPolicy = p.retry;
-    switch (name as (typeof FIELDS)[number]) {
+    switch (name as (typeof POLICY_SETTINGS)[number]) {
       case "stepTimeoutMs":
         p.stepTimeoutMs = num(name, v, 10, 3_600_000, true);
         break;
@@ -163,6 +171,7 @@ export function resolvePolicy(
   if (p.retry.maxDelayMs < p.retry.initialDelayMs) {
     throw badInput(
       `Policy retry.maxDelayMs (${p.retry.maxDelayMs}) is below retry.initialDelayMs (${p.retry.initialDelayMs}): raise it.`,
+      { param: "policy.retry.maxDelayMs" },
     );
   }
   return p;
@@ -176,6 +185,7 @@ export function policyFromPairs(pairs: readonly string[]): PolicyInput {
     if (eq <= 0)
       throw badInput(
         `--policy "${pair}" is not K=V: write it as setting=value, e.g. retry.maxAttempts=3.`,
+        { param: eq < 0 ? `policy.${pair.trim()}` : "policy" },
       );
     out[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
   }

@@ -64,8 +64,13 @@ export interface SavedTemplateRepository {
 
 /** What rolls an execution back (the snapshot service); absent: rollback is not available. */
 export interface WorkflowRollbackPort {
+  /**
+   * Runs inside the execution's still-open approval (`execution`): the plan's confirmation covers
+   * its own rollback, so no confirmation is made up for it.
+   */
   rollbackExecution(
     executionId: string,
     profileId: string,
+    execution: { executionId: string; planId: string },
   ): Promise<{ restored: number; skipped: number; failed: number; message?: string }>;
 }

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { CachifyError } from "../common/errors.ts";
 import type { BatchOutcome } from "../operations/operation.ts";
-import { PlanChallenges } from "./confirm.ts";
 import { ExecutionRunner, type RunnerBatch } from "./runner.ts";
-import type { AttemptRecord, PlanRecord, WorkflowExecutionPolicy } from "./types.ts";
+import type { AttemptRecord, WorkflowExecutionPolicy } from "./types.ts";
 
 const policy = (over: Partial<WorkflowExecutionPolicy> = {}): WorkflowExecutionPolicy => ({
   stepTimeoutMs: 1000,
@@ -224,67 +223,5 @@ describe("execution runner", () => {
     });
     await runner.run();
     expect(waits).toEqual([100, 100, 100]);
-  });
-});
-
-describe("plan confirmations (safety.md: typed count, and name on prod)", () => {
-  const plan = (env: "dev" | "prod"): PlanRecord =>
-    ({
-      planId: "plan_1",
-      matched: 42,
-      environment: env,
-      profileName: "cache",
-      template: { builtin: "delete-by-pattern", version: 1, name: "delete-by-pattern" },
-    }) as PlanRecord;
-
-  it("CLI: the count on every environment, the name too on prod", () => {
-    const c = new PlanChallenges();
-    expect(() => c.check(plan("dev"), "cli", undefined)).toThrow(/--confirm-count 42/);
-    expect(() => c.check(plan("dev"), "cli", { count: 41 })).toThrow(
-      /The count 41 is not the plan's 42/,
-    );
-    expect(() => c.check(plan("dev"), "cli", { count: "42" })).not.toThrow();
-    expect(() => c.check(plan("prod"), "cli", { count: 42 })).toThrow(/--confirm "cache"/);
-    expect(() => c.check(plan("prod"), "cli", { count: 42, typedName: "cache" })).not.toThrow();
-  });
-
-  it("API: a challenge bound to the plan, used once, expiring", () => {
-    let now = 1000;
-    const c = new PlanChallenges(60_000, () => now);
-    let id = "";
-    try {
-      c.check(plan("prod"), "api", undefined);
-    } catch (e) {
-      const d = (e as CachifyError).details!;
-      expect(d).toMatchObject({
-        level: "typed-count-and-name",
-        type: { count: "42", name: "cache" },
-      });
-      id = d.challengeId as string;
-    }
-    expect(() => c.check(plan("prod"), "api", { challengeId: id, count: 42 })).toThrow(
-      /typed name does not match/,
-    );
-    expect(() =>
-      c.check({ ...plan("prod"), planId: "plan_2" }, "api", {
-        challengeId: id,
-        count: 42,
-        typedName: "cache",
-      }),
-    ).toThrow(/different plan/);
-    expect(() =>
-      c.check(plan("prod"), "api", { challengeId: id, count: 42, typedName: "cache" }),
-    ).not.toThrow();
-    expect(() =>
-      c.check(plan("prod"), "api", { challengeId: id, count: 42, typedName: "cache" }),
-    ).toThrow(/unknown or was already used/);
-    let id2 = "";
-    try {
-      c.check(plan("dev"), "api", {});
-    } catch (e) {
-      id2 = (e as CachifyError).details!.challengeId as string;
-    }
-    now += 61_000;
-    expect(() => c.check(plan("dev"), "api", { challengeId: id2, count: 42 })).toThrow(/expired/);
   });
 });

@@ -1,180 +1,33 @@
 import { badInput } from "../common/errors.ts";
 import { checkGlob } from "../common/glob.ts";
-import type { ValueType } from "../operations/operation.ts";
+import {
+  BUILTIN_TEMPLATES,
+  CONDITIONS,
+  type TemplateDescriptor,
+  TTL_MODES,
+  VALUE_TYPES,
+} from "./template-descriptors.ts";
 import type {
   BuiltinTemplateId,
   DeleteByPatternParams,
-  TtlMode,
   TtlNormalizeParams,
-  WarmupCondition,
   WarmupEntryInput,
   WarmupSetParams,
   WorkflowSpec,
 } from "./types.ts";
 import { BUILTIN_IDS } from "./types.ts";
 
-export interface ParamDescriptor {
-  name: string;
-  type: "string" | "integer" | "number" | "enum" | "entries";
-  required: boolean;
-  values?: readonly string[];
-  aliases?: readonly string[];
-  help: string;
-}
-
-export interface TemplateDescriptor {
-  id: BuiltinTemplateId;
-  version: number;
-  name: string;
-  description: string;
-  /** Changes or deletes data that exists (needs a typed confirmation of the count). */
-  destructive: boolean;
-  params: readonly ParamDescriptor[];
-  engines: { redis: string; memcached: string };
-}
-
-const VALUE_TYPES: readonly ValueType[] = ["string", "hash", "list", "set", "zset", "stream"];
-const TTL_MODES: readonly TtlMode[] = ["all", "persistent-only", "clamp-max", "clamp-min"];
-const CONDITIONS: readonly WarmupCondition[] = ["always", "if-absent", "if-present"];
 /** Longest TTL a template accepts: 10 years (Memcached cannot go past 2038 anyway). */
 const MAX_TTL_SECONDS = 315_360_000;
 /** Inline entries travel in the plan's params: keep them small; larger sets belong in a file. */
 export const MAX_INLINE_ENTRIES = 10_000;
 
-export const BUILTIN_TEMPLATES: readonly TemplateDescriptor[] = [
-  {
-    id: "delete-by-pattern",
-    version: 1,
-    name: "Delete by pattern",
-    description:
-      "Deletes every key matching a glob pattern (UNLINK on Redis 4 and later, md on Memcached).",
-    destructive: true,
-    params: [
-      {
-        name: "pattern",
-        type: "string",
-        required: true,
-        help: "glob pattern, e.g. session:* (Redis MATCH syntax)",
-      },
-      {
-        name: "type",
-        type: "enum",
-        required: false,
-        values: VALUE_TYPES,
-        help: "only keys of this type (Redis)",
-      },
-      { name: "limit", type: "integer", required: false, help: "delete at most this many keys" },
-    ],
-    engines: {
-      redis: "standalone, Sentinel and Cluster (every primary scanned in parallel)",
-      memcached:
-        "keys listed with lru_crawler metadump (best effort) and deleted on the server that listed them",
-    },
-  },
-  {
-    id: "ttl-normalize",
-    version: 1,
-    name: "TTL normalize",
-    description:
-      "Sets the TTL of matching keys: all of them, only those without a TTL, or clamps TTLs to a maximum or a minimum; an optional spread keeps them from expiring at the same moment.",
-    destructive: true,
-    params: [
-      { name: "pattern", type: "string", required: true, help: "glob pattern, e.g. cache:*" },
-      {
-        name: "ttlSeconds",
-        type: "integer",
-        required: true,
-        aliases: ["ttl"],
-        help: "the TTL in seconds",
-      },
-      {
-        name: "mode",
-        type: "enum",
-        required: false,
-        values: TTL_MODES,
-        help: "all (default) | persistent-only (keys without a TTL) | clamp-max (lower longer TTLs and give persistent keys one) | clamp-min (raise shorter TTLs)",
-      },
-      {
-        name: "spreadPercent",
-        type: "number",
-        required: false,
-        aliases: ["spread"],
-        help: "vary each key's TTL by up to this percent (0-50), the same for a key every run",
-      },
-      {
-        name: "type",
-        type: "enum",
-        required: false,
-        values: VALUE_TYPES,
-        help: "only keys of this type (Redis)",
-      },
-      { name: "limit", type: "integer", required: false, help: "change at most this many keys" },
-    ],
-    engines: {
-      redis:
-        "EXPIRE with NX / LT / GT on Redis 7 and later (atomic per key); earlier servers read the TTL first",
-      memcached: "mg with T; modes other than all read the TTL first (not atomic)",
-    },
-  },
-  {
-    id: "warmup-set",
-    version: 1,
-    name: "Warm-up set",
-    description:
-      "Writes keys from a JSON-lines or CSV file (uploaded, or a path for the CLI), or from inline entries, always, only where missing, or only where present.",
-    destructive: true,
-    params: [
-      {
-        name: "file",
-        type: "string",
-        required: false,
-        help: 'CLI only: the path of a JSON-lines ({"key":..,"value":..,"ttlSeconds"?:..}) or CSV (key,value[,ttlSeconds] header) file',
-      },
-      {
-        name: "content",
-        type: "string",
-        required: false,
-        help: "the content of such a file, uploaded (the API reads no path: the web form sends the file you pick)",
-      },
-      {
-        name: "format",
-        type: "enum",
-        required: false,
-        values: ["jsonl", "csv"],
-        help: "file format (default: a file's name ending in .csv, or content not starting with {, is CSV; anything else JSON lines)",
-      },
-      {
-        name: "entries",
-        type: "entries",
-        required: false,
-        help: "inline entries [{key, value, ttlSeconds?}] (API and saved templates)",
-      },
-      {
-        name: "ttlSeconds",
-        type: "integer",
-        required: false,
-        aliases: ["ttl"],
-        help: "TTL for entries without their own (default: no expiry)",
-      },
-      {
-        name: "condition",
-        type: "enum",
-        required: false,
-        values: CONDITIONS,
-        help: "always (default) | if-absent (never overwrite) | if-present (only refresh)",
-      },
-    ],
-    engines: {
-      redis: "SET, SET NX or SET XX, pipelined (per node in a Cluster)",
-      memcached: "ms in set, add (ME) or replace (MR) mode on the key's server (ketama)",
-    },
-  },
-];
-
 export function templateDescriptor(id: string): TemplateDescriptor {
   const t = BUILTIN_TEMPLATES.find((d) => d.id === id);
   if (!t) {
-    throw badInput(`Unknown template "${id}": use one of ${BUILTIN_IDS.join(", ")}.`);
+    throw badInput(`Unknown template "${id}": use one of ${BUILTIN_IDS.join(", ")}.`, {
+      param: "template",
+    });
   }
   return t;
 }
@@ -192,7 +45,9 @@ export function paramsFromPairs(pairs: readonly string[]): Record<string, unknow
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
     if (eq <= 0) {
-      throw badInput(`--param "${pair}" is not K=V: write it as name=value, e.g. pattern=user:*.`);
+      throw badInput(`--param "${pair}" is not K=V: write it as name=value, e.g. pattern=user:*.`, {
+        param: eq < 0 ? pair.trim() : "params",
+      });
     }
     const name = pair.slice(0, eq).trim();
     const value = pair.slice(eq + 1);
@@ -200,7 +55,9 @@ export function paramsFromPairs(pairs: readonly string[]): Record<string, unknow
       try {
         out[name] = JSON.parse(value);
       } catch {
-        throw badInput('--param entries=... must be JSON: [{"key":"k","value":"v"}].');
+        throw badInput('--param entries=... must be JSON: [{"key":"k","value":"v"}].', {
+          param: "entries",
+        });
       }
     } else out[name] = value;
   }
@@ -216,16 +73,21 @@ function canonical(t: TemplateDescriptor, input: Record<string, unknown>): Recor
     if (!d) {
       throw badInput(
         `Template ${t.id} has no param "${name}": its params are ${t.params.map((p) => p.name).join(", ")}.`,
+        { param: name },
       );
     }
     if (d.name in out) {
-      throw badInput(`Param ${d.name} is given twice (as ${name} too): give it once.`);
+      throw badInput(`Param ${d.name} is given twice (as ${name} too): give it once.`, {
+        param: d.name,
+      });
     }
     out[d.name] = value;
   }
   for (const d of t.params) {
     if (d.required && !(d.name in out)) {
-      throw badInput(`Template ${t.id} needs the param ${d.name} (${d.help}).`);
+      throw badInput(`Template ${t.id} needs the param ${d.name} (${d.help}).`, {
+        param: d.name,
+      });
     }
   }
   return out;
@@ -238,11 +100,13 @@ function integer(
   min: number,
   max: number,
   hint: string,
+  param = name,
 ): number {
   const n = typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v;
   if (typeof n !== "number" || !Number.isSafeInteger(n) || n < min || n > max) {
     throw badInput(
       `Param ${name} of ${t} must be a whole number from ${min} to ${max.toLocaleString("en-US")} (${hint}); got ${JSON.stringify(v)}.`,
+      { param },
     );
   }
   return n;
@@ -253,6 +117,7 @@ function decimal(t: string, name: string, v: unknown, min: number, max: number):
   if (typeof n !== "number" || !Number.isFinite(n) || n < min || n > max) {
     throw badInput(
       `Param ${name} of ${t} must be a number from ${min} to ${max}; got ${JSON.stringify(v)}.`,
+      { param: name },
     );
   }
   return n;
@@ -262,6 +127,7 @@ function oneOf<T extends string>(t: string, name: string, v: unknown, values: re
   if (typeof v !== "string" || !(values as readonly string[]).includes(v)) {
     throw badInput(
       `Param ${name} of ${t} must be one of ${values.join(", ")}; got ${JSON.stringify(v)}.`,
+      { param: name },
     );
   }
   return v as T;
@@ -269,41 +135,47 @@ function oneOf<T extends string>(t: string, name: string, v: unknown, values: re
 
 function pattern(t: string, v: unknown): string {
   if (typeof v !== "string" || v === "") {
-    throw badInput(`Param pattern of ${t} must be a glob pattern such as user:*.`);
+    throw badInput(`Param pattern of ${t} must be a glob pattern such as user:*.`, {
+      param: "pattern",
+    });
   }
   try {
     checkGlob(v);
   } catch (e) {
-    throw badInput(`Param pattern of ${t}: ${(e as Error).message}`);
+    throw badInput(`Param pattern of ${t}: ${(e as Error).message}`, { param: "pattern" });
   }
   return v;
 }
 
 function entries(v: unknown): WarmupEntryInput[] {
   if (!Array.isArray(v)) {
-    throw badInput('Param entries of warmup-set must be a list: [{"key":"k","value":"v"}].');
+    throw badInput('Param entries of warmup-set must be a list: [{"key":"k","value":"v"}].', {
+      param: "entries",
+    });
   }
   if (v.length > MAX_INLINE_ENTRIES) {
     throw badInput(
       `Param entries of warmup-set holds ${v.length} entries; inline entries are limited to ${MAX_INLINE_ENTRIES.toLocaleString("en-US")}: put larger sets in a JSON-lines or CSV file (param file).`,
+      { param: "entries" },
     );
   }
   return v.map((e, i) => {
     const where = `entry ${i + 1} of param entries`;
-    if (typeof e !== "object" || e === null) throw badInput(`${where} is not an object.`);
+    const at = { param: "entries", entry: i + 1 };
+    if (typeof e !== "object" || e === null) throw badInput(`${where} is not an object.`, at);
     const o = e as Record<string, unknown>;
     const out: WarmupEntryInput = {};
     for (const f of ["key", "keyBase64", "value", "valueBase64"] as const) {
       if (o[f] !== undefined) {
-        if (typeof o[f] !== "string") throw badInput(`${where}: ${f} must be text.`);
+        if (typeof o[f] !== "string") throw badInput(`${where}: ${f} must be text.`, at);
         out[f] = o[f] as string;
       }
     }
     if ((out.key === undefined) === (out.keyBase64 === undefined)) {
-      throw badInput(`${where} needs a key (key or keyBase64, one of them).`);
+      throw badInput(`${where} needs a key (key or keyBase64, one of them).`, at);
     }
     if (out.value === undefined && out.valueBase64 === undefined) {
-      throw badInput(`${where} needs a value (value or valueBase64).`);
+      throw badInput(`${where} needs a value (value or valueBase64).`, at);
     }
     if (o.ttlSeconds !== undefined) {
       out.ttlSeconds = integer(
@@ -313,6 +185,7 @@ function entries(v: unknown): WarmupEntryInput[] {
         1,
         MAX_TTL_SECONDS,
         "seconds",
+        "entries",
       );
     }
     return out;
@@ -354,13 +227,15 @@ export function validateSpec(builtin: string, input: Record<string, unknown>): W
           p.condition === undefined ? "always" : oneOf(t.id, "condition", p.condition, CONDITIONS),
       };
       if (p.file !== undefined) {
-        if (typeof p.file !== "string") throw badInput("Param file of warmup-set must be a path.");
+        if (typeof p.file !== "string")
+          throw badInput("Param file of warmup-set must be a path.", { param: "file" });
         params.file = p.file;
       }
       if (p.content !== undefined) {
         if (typeof p.content !== "string") {
           throw badInput(
             "Param content of warmup-set must be the file's text (JSON lines or CSV).",
+            { param: "content" },
           );
         }
         params.content = p.content;
@@ -372,6 +247,7 @@ export function validateSpec(builtin: string, input: Record<string, unknown>): W
       if (sources.length !== 1) {
         throw badInput(
           "Template warmup-set needs its entries from one place: param content (an uploaded JSON-lines or CSV file), param entries (inline), or param file (a path, CLI only); not several and not none.",
+          { param: "entries" },
         );
       }
       if (p.ttlSeconds !== undefined) {

@@ -1,4 +1,5 @@
 import { connect, type Socket } from "node:net";
+import { connect as tlsConnect } from "node:tls";
 import {
   closedError,
   connectTimeoutError,
@@ -11,11 +12,19 @@ import {
 import { type ErrorReply, type MetaReply, ProtocolError, type Reply } from "./replies.ts";
 import { ReplyReader } from "./reply-reader.ts";
 import type { Request } from "./requests.ts";
+import {
+  handshakeClosedError,
+  handshakeTimeoutError,
+  type TlsConnectOptions,
+  tlsConnectError,
+} from "./tls.ts";
 
 export interface ConnectionOptions {
   host: string;
   port: number;
   connectTimeoutMs: number;
+  /** memcached's own TLS (-Z): files already read; SNI and the name checked default to host. */
+  tls?: TlsConnectOptions;
 }
 
 interface Pending {
@@ -34,7 +43,8 @@ export function formatAddress(host: string, port: number): string {
 /**
  * One TCP connection to one memcached server, speaking the text/meta protocol.
  *
- * - Lazy: the socket opens on first use, bounded by the connect timeout.
+ * - Lazy: the socket opens on first use, bounded by the connect timeout (with TLS, the TCP
+ *   connection and the handshake together).
  * - Pipelined: requests are written at once and their replies matched in order (a FIFO of
  *   pending replies), which is how memcached answers on a connection.
  * - Quiet runs: a request of shape "quiet" holds many `q` commands ended by `mn`; the server
@@ -49,6 +59,10 @@ export class MemcachedConnection {
   readonly address: string;
   private socket: Socket | undefined;
   private connected = false;
+  /** The TCP connection is up (with TLS, the handshake may still be running). */
+  private tcpUp = false;
+  /** A byte has arrived on this socket (a server that closes before any is suspect). */
+  private answered = false;
   private closed = false;
   private connectTimer: NodeJS.Timeout | undefined;
   private readonly pending: Pending[] = [];
@@ -109,29 +123,45 @@ export class MemcachedConnection {
 
   private open(): Socket {
     if (this.socket) return this.socket;
-    const { host, port, connectTimeoutMs } = this.options;
-    const socket = connect({ host, port });
+    const { host, port, connectTimeoutMs, tls } = this.options;
+    // With TLS, requests written before the handshake ends are sent once it has.
+    const socket = tls ? tlsConnect({ host, port, ...tls }) : connect({ host, port });
     socket.setNoDelay(true);
     this.socket = socket;
     this.connected = false;
+    this.tcpUp = false;
+    this.answered = false;
     this.connectTimer = setTimeout(
-      () => this.fail(socket, connectTimeoutError(this.address, connectTimeoutMs)),
+      () =>
+        this.fail(
+          socket,
+          tls && this.tcpUp
+            ? handshakeTimeoutError(this.address, connectTimeoutMs)
+            : connectTimeoutError(this.address, connectTimeoutMs),
+        ),
       connectTimeoutMs,
     );
     socket.once("connect", () => {
       if (this.socket !== socket) return;
-      clearTimeout(this.connectTimer);
-      this.connected = true;
-      socket.setKeepAlive(true, 30_000);
+      this.tcpUp = true;
+      if (!tls) this.onConnected(socket);
     });
+    if (tls) socket.once("secureConnect", () => this.onConnected(socket));
     socket.on("data", (chunk: Buffer) => this.onData(socket, chunk));
     socket.on("error", (e) => {
       const reason = socketReason(e);
+      // A TLS alert before the server answered anything (a refused client certificate arrives
+      // after the client's handshake with TLS 1.3) means it ran nothing: not ambiguous.
+      const refused =
+        tls && !this.answered ? tlsConnectError(this.address, host, e, tls) : undefined;
       this.fail(
         socket,
-        this.connected
-          ? lostAfterSendError(this.address, reason, e)
-          : notConnectedError(this.address, reason, e),
+        refused ??
+          (this.connected
+            ? lostAfterSendError(this.address, this.closeReason(reason), e)
+            : tls && this.tcpUp
+              ? handshakeClosedError(this.address, tls, e)
+              : notConnectedError(this.address, reason, e)),
       );
     });
     socket.on("close", () => {
@@ -139,15 +169,38 @@ export class MemcachedConnection {
       this.fail(
         socket,
         this.connected
-          ? lostAfterSendError(this.address, reason)
-          : notConnectedError(this.address, reason),
+          ? lostAfterSendError(this.address, this.closeReason(reason))
+          : tls && this.tcpUp
+            ? handshakeClosedError(this.address, tls)
+            : notConnectedError(this.address, reason),
       );
     });
     return socket;
   }
 
+  private onConnected(socket: Socket): void {
+    if (this.socket !== socket) return;
+    clearTimeout(this.connectTimer);
+    this.connected = true;
+    socket.setKeepAlive(true, 30_000);
+  }
+
+  /**
+   * A connection the server drops before answering anything: on a plain one, that is what
+   * memcached -Z does with a client that does not start TLS; on a TLS one without a client
+   * certificate, what it does when it demands one (the TLS 1.3 alert is often lost). Say so.
+   */
+  private closeReason(reason: string): string {
+    const { tls } = this.options;
+    if (this.answered || tls?.cert) return reason;
+    return tls
+      ? `${reason} before answering anything; if it demands client certificates (-o ssl_verify_mode=2), set tls.cert and tls.key in the profile (--tls-cert FILE with --tls-key FILE)`
+      : `${reason} before answering anything; if it expects TLS (memcached -Z), turn tls on in the profile (--tls)`;
+  }
+
   private onData(socket: Socket, chunk: Buffer): void {
     if (this.socket !== socket) return;
+    this.answered = true;
     this.reader.push(chunk);
     for (;;) {
       const head = this.pending[0];
@@ -190,6 +243,7 @@ export class MemcachedConnection {
     if (this.socket !== socket) return;
     this.socket = undefined;
     this.connected = false;
+    this.tcpUp = false;
     clearTimeout(this.connectTimer);
     socket.destroy();
     this.reader.reset();

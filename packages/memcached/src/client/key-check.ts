@@ -61,3 +61,16 @@ export function isValidKey(key: Uint8Array): boolean {
 export function checkKeys(keys: readonly Uint8Array[]): void {
   for (const k of keys) checkKey(k);
 }
+
+/**
+ * Why Memcached cannot store this key, as the end of a sentence that names the entry (never
+ * quoting the key: it may be file content); undefined when it can.
+ */
+export function keyProblem(key: Uint8Array): string | undefined {
+  if (isValidKey(key)) return undefined;
+  if (key.length === 0) return "its key is empty";
+  if (key.length > MAX_KEY_BYTES)
+    return `its key is ${key.length} bytes long; memcached keys are at most ${MAX_KEY_BYTES} bytes (applications often hash long keys)`;
+  const bad = key.findIndex((b) => b <= 0x20 || b === 0x7f);
+  return `its key holds ${key[bad] === 0x20 ? "a space" : "a control character"} at byte ${bad + 1}; memcached keys cannot (use ":" or "_" instead)`;
+}

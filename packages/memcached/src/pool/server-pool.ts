@@ -1,6 +1,11 @@
-import type { HostPort } from "@cachify/core";
-import { formatAddress, MemcachedConnection } from "../client/connection.ts";
+import type { HostPort, TlsOptions } from "@cachify/core";
+import {
+  type ConnectionOptions,
+  formatAddress,
+  MemcachedConnection,
+} from "../client/connection.ts";
 import { closedError } from "../client/engine-errors.ts";
+import { loadTls, type TlsConnectOptions } from "../client/tls.ts";
 import { KetamaRing } from "./ketama.ts";
 
 export interface PoolServer {
@@ -21,10 +26,14 @@ export class ServerPool {
   private readonly connections = new Map<string, MemcachedConnection>();
   private readonly dedicated = new Set<MemcachedConnection>();
   private closed = false;
+  /** The profile's TLS settings with their files read (on first use). */
+  private tlsLoaded: TlsConnectOptions | undefined;
 
   constructor(
     nodes: readonly HostPort[],
     private readonly connectTimeoutMs: number,
+    /** memcached's own TLS, for every server of the pool; SNI defaults to each server's host. */
+    private readonly tls?: TlsOptions,
   ) {
     const seen = new Set<string>();
     const servers: PoolServer[] = [];
@@ -48,11 +57,7 @@ export class ServerPool {
     if (this.closed) throw closedError(server.address);
     let c = this.connections.get(server.address);
     if (!c) {
-      c = new MemcachedConnection({
-        host: server.host,
-        port: server.port,
-        connectTimeoutMs: this.connectTimeoutMs,
-      });
+      c = new MemcachedConnection(this.connectionOptions(server));
       this.connections.set(server.address, c);
     }
     return c;
@@ -67,11 +72,7 @@ export class ServerPool {
     work: (c: MemcachedConnection) => Promise<T>,
   ): Promise<T> {
     if (this.closed) throw closedError(server.address);
-    const c = new MemcachedConnection({
-      host: server.host,
-      port: server.port,
-      connectTimeoutMs: this.connectTimeoutMs,
-    });
+    const c = new MemcachedConnection(this.connectionOptions(server));
     this.dedicated.add(c);
     try {
       return await work(c);
@@ -79,6 +80,23 @@ export class ServerPool {
       this.dedicated.delete(c);
       await c.close();
     }
+  }
+
+  /**
+   * Host, port, timeout and TLS for a connection. TLS files are read once, on the first
+   * connection: a file that is missing or not PEM throws bad-input naming the tls.* field.
+   */
+  private connectionOptions(server: PoolServer): ConnectionOptions {
+    const o: ConnectionOptions = {
+      host: server.host,
+      port: server.port,
+      connectTimeoutMs: this.connectTimeoutMs,
+    };
+    if (this.tls) {
+      this.tlsLoaded ??= loadTls(this.tls);
+      o.tls = this.tlsLoaded;
+    }
+    return o;
   }
 
   /** Groups items by the server of their key, keeping each item's index. */

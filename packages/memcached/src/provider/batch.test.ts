@@ -1,5 +1,6 @@
 import type { ConnectionProfile, Operation, ResultOf } from "@cachify/core";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { runStep } from "../../../../test/support/gate-step.ts";
 import { GateFixture, k } from "../../../../test/support/memcached-gate.ts";
 import { decodeDumpKey, decodeDumpKeyInto, dumpKeyEnd } from "./metadump-line.ts";
 
@@ -10,15 +11,9 @@ const profile = fx.profile(shared.url);
 const address = `${shared.host}:${shared.port}`;
 afterAll(() => fx.close());
 
-let n = 0;
 /** A batch step as the workflow executor runs it: inside an approved execution. */
-function step<O extends Operation>(p: ConnectionProfile, op: O): Promise<ResultOf<O>> {
-  const execution = { executionId: `exec_mcb_${++n}`, planId: `plan_mcb_${n}` };
-  fx.gate.executions.approve({ ...execution, profileId: p.id });
-  return fx.gate
-    .run(p, op, { origin: "workflow", executionId: execution.executionId, execution })
-    .finally(() => fx.gate.executions.revoke(execution.executionId));
-}
+const step = <O extends Operation>(p: ConnectionProfile, op: O): Promise<ResultOf<O>> =>
+  runStep(fx.gate, p, op);
 
 const keys = (name: string, count: number) =>
   Array.from({ length: count }, (_, i) => k(`${prefix}${name}:${i}`));

@@ -12,7 +12,15 @@ export function memcachedCapabilities(): Capabilities {
     keyListing: "best-effort",
     stats: true,
     cluster: false,
+    rename: false,
+    console: false,
+    engineEvents: false,
+    acl: false,
     reasons: {
+      rename: "Memcached has no RENAME: set the value under the new key, then delete the old key.",
+      console:
+        "The console runs Redis commands; Memcached profiles use the key browser and the CLI.",
+      engineEvents: "Memcached keeps no slow log, latency monitor or keyspace notifications.",
       scan:
         "Memcached has no SCAN command: keys are listed with lru_crawler metadump instead, " +
         "one whole server at a time.",

@@ -182,9 +182,9 @@ describe("MemcachedProvider through the operation gate", () => {
       history: new MemoryHistory(),
       policies: new MemoryPolicies(),
     });
-    await gate.run(profile, { kind: "ping" }, { origin: "test" });
+    await gate.run(profile, { kind: "ping" }, { origin: "cli" });
     await provider.close();
-    const e = await failure(gate.run(profile, { kind: "ping" }, { origin: "test" }));
+    const e = await failure(gate.run(profile, { kind: "ping" }, { origin: "cli" }));
     expect(e).toMatchObject({ code: "connection" });
     expect(e.message).toMatch(/closed by Cachify/);
   });

@@ -13,10 +13,11 @@ import {
   type OperationOf,
   type OperationResults,
   type ResultOf,
+  type SnapshotPayloadView,
   type ValueRead,
 } from "@cachify/core";
 import { droppedError, protocolError, replyError } from "../client/engine-errors.ts";
-import { checkKey, checkKeys } from "../client/key-check.ts";
+import { checkKey, checkKeys, keyProblem } from "../client/key-check.ts";
 import type { MetaReply } from "../client/replies.ts";
 import {
   metaDelete,
@@ -64,8 +65,17 @@ export class MemcachedProvider implements CacheProvider {
       profile.nodes && profile.nodes.length > 0
         ? profile.nodes
         : [{ host: profile.host, port: profile.port }];
-    this.pool = new ServerPool(nodes, profile.connectTimeoutMs);
+    this.pool = new ServerPool(nodes, profile.connectTimeoutMs, profile.tls);
     this.listing = new KeyListing(this.pool);
+  }
+
+  keyProblem(key: Uint8Array): string | undefined {
+    return keyProblem(key);
+  }
+
+  /** Memcached pre-images are the item's bytes themselves. */
+  describeSnapshot(payload: Uint8Array): SnapshotPayloadView {
+    return { value: payload };
   }
 
   capabilities(): Capabilities {
@@ -167,7 +177,9 @@ export class MemcachedProvider implements CacheProvider {
 
   private async ping(signal: AbortSignal): Promise<{ latencyMs: number }> {
     const started = performance.now();
-    await Promise.all(this.pool.servers.map((s) => this.meta(s, [metaNoop()], signal)));
+    // Two noops (8 bytes), not one: a memcached -Z reads a 5-byte TLS record header first, so a
+    // plain ping of 4 bytes would leave it waiting; 8 make it hang up, which says "expects TLS".
+    await Promise.all(this.pool.servers.map((s) => this.meta(s, [metaNoop(), metaNoop()], signal)));
     return { latencyMs: Math.round((performance.now() - started) * 1000) / 1000 };
   }
 

@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import { describe, expect, inject, it } from "vitest";
 import { startRedis } from "../../../../test/harness/index.ts";
 import { makeTestGate } from "../../../../test/support/gate.ts";
+import { runStep } from "../../../../test/support/gate-step.ts";
 import { bytes, gateFor, MODES, text } from "../../../../test/support/redis-gate.ts";
 import { createRedisProvider } from "../provider.ts";
 import { RespWriter } from "./raw-pipeline.ts";
@@ -12,14 +13,7 @@ function stepRunner(
   t: ReturnType<typeof gateFor>["t"],
   profile: ReturnType<typeof gateFor>["profile"],
 ) {
-  let n = 0;
-  return <O extends Operation>(op: O): Promise<ResultOf<O>> => {
-    const execution = { executionId: `exec_batch_${++n}`, planId: `plan_batch_${n}` };
-    t.gate.executions.approve({ ...execution, profileId: profile.id });
-    return t.gate
-      .run(profile, op, { origin: "workflow", executionId: execution.executionId, execution })
-      .finally(() => t.gate.executions.revoke(execution.executionId));
-  };
+  return <O extends Operation>(op: O): Promise<ResultOf<O>> => runStep(t.gate, profile, op);
 }
 
 describe.each(MODES)("Redis warm-up batches, pipelined as raw RESP (%s)", (mode) => {
@@ -150,7 +144,7 @@ describe("Redis warm-up batches: failures", () => {
     const admin = new Redis(server.url);
     try {
       const step = stepRunner(t, profile);
-      await t.gate.run(profile, { kind: "ping" }, { origin: "test" });
+      await t.gate.run(profile, { kind: "ping" }, { origin: "cli" });
       // The server sleeps: the batch is written and waits; then the server dies.
       void admin.call("DEBUG", "SLEEP", "2").catch(() => {});
       await new Promise((r) => setTimeout(r, 100));

@@ -4,6 +4,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisCluster, startCluster, waitFor } from "../../../../test/harness/index.ts";
 import { makeTestGate } from "../../../../test/support/gate.ts";
+import { runStep } from "../../../../test/support/gate-step.ts";
 import { createRedisProvider } from "../provider.ts";
 
 /**
@@ -26,7 +27,6 @@ describe("cluster batches follow MOVED, ASK and CLUSTERDOWN", () => {
   const admins = new Map<number, Redis>();
   const t = makeTestGate(createRedisProvider);
   let profile: ReturnType<typeof buildProfile>;
-  let n = 0;
 
   const admin = (port: number) => {
     let r = admins.get(port);
@@ -74,17 +74,9 @@ describe("cluster batches follow MOVED, ASK and CLUSTERDOWN", () => {
     return Number(new RegExp(`errorstat_${prefix}:count=(\\d+)`).exec(info)?.[1] ?? 0);
   }
 
-  /** A batch step run as the executor runs it: inside an approved execution. */
+  /** A batch step run as the executor runs it: inside an approved execution, its step timeout. */
   function step<O extends Operation>(op: O, timeoutMs = 5000): Promise<ResultOf<O>> {
-    const execution = { executionId: `exec_route_${++n}`, planId: `plan_route_${n}` };
-    t.gate.executions.approve({ ...execution, profileId: profile.id });
-    return t.gate
-      .run({ ...profile, timeoutMs }, op, {
-        origin: "workflow",
-        executionId: execution.executionId,
-        execution,
-      })
-      .finally(() => t.gate.executions.revoke(execution.executionId));
+    return runStep(t.gate, profile, op, { timeoutMs, retry: profile.retry });
   }
 
   /** Moves `keys` of `slot` from one primary to another (MIGRATE), outside the product. */
@@ -133,7 +125,7 @@ describe("cluster batches follow MOVED, ASK and CLUSTERDOWN", () => {
     );
     profile = buildProfile({ name: "route", url: cluster.url, timeoutMs: 5000 });
     // Load the provider's slot map before any slot moves.
-    await t.gate.run(profile, { kind: "ping" }, { origin: "test" });
+    await t.gate.run(profile, { kind: "ping" }, { origin: "cli" });
   }, 120_000);
 
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import type { Migration } from "../migrations.ts";
+import type { Migration } from "./migration.ts";
 
 /**
  * Workflows: saved templates (presets of a built-in), dry-run plans with their keys in chunks

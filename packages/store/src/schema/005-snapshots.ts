@@ -1,4 +1,4 @@
-import type { Migration } from "../migrations.ts";
+import type { Migration } from "./migration.ts";
 
 /**
  * Key-level pre-images written before a mutation is sent (SnapshotRecord,

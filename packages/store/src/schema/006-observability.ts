@@ -1,4 +1,4 @@
-import type { Migration } from "../migrations.ts";
+import type { Migration } from "./migration.ts";
 
 /** The columns of a rollup row (1-minute and 1-hour tables alike). */
 const ROLLUP_COLUMNS = `

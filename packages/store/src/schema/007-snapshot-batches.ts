@@ -1,6 +1,6 @@
 import type { ValueType } from "@cachify/core";
-import type { Migration } from "../migrations.ts";
 import { encodeManifest } from "../snapshot-manifest.ts";
+import type { Migration } from "./migration.ts";
 
 interface OldRow {
   operation_id: string;

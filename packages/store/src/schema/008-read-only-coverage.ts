@@ -1,5 +1,5 @@
 import { addressSubjects, type ConnectionProfile, idSubject, userLock } from "@cachify/core";
-import type { Migration } from "../migrations.ts";
+import type { Migration } from "./migration.ts";
 
 /**
  * What each forced read-only lock holds on to: profile ids and addresses (core policy/coverage.ts),

@@ -1,4 +1,4 @@
-import type { Migration } from "../migrations.ts";
+import type { Migration } from "./migration.ts";
 
 /**
  * A plan runs at most once: `applied_by` names the execution that claimed it, set by one

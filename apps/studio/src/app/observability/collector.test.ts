@@ -53,7 +53,7 @@ describe("collector: health, alerts and a server that goes away", () => {
         key: new TextEncoder().encode("secret:key"),
         value: new TextEncoder().encode(VALUE),
       },
-      { origin: "test", confirmation: { typedName: "own" } },
+      { origin: "cli", confirmation: { typedName: "own" } },
     );
   });
   afterAll(async () => {

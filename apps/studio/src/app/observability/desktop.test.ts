@@ -47,7 +47,7 @@ describe("desktop notifications: a Notify call on a test D-Bus session", () => {
         key: new TextEncoder().encode("desk:secret"),
         value: new TextEncoder().encode(VALUE),
       },
-      { origin: "test", confirmation: { acknowledged: true, typedName: "desk" } },
+      { origin: "cli", confirmation: { acknowledged: true, typedName: "desk" } },
     );
   }, 60_000);
   afterAll(async () => {

@@ -37,7 +37,7 @@ describe("collector on memcached", () => {
       await studio.app.gate.run(
         p,
         { kind: "set", key: new TextEncoder().encode(`big:${i}`), value },
-        { origin: "test" },
+        { origin: "cli" },
       );
     }
     const evictions = await eventually(

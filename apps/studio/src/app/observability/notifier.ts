@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import {
   type AlertNotice,
+  type AlertRepository,
   type AlertRule,
   type AlertState,
   alertNotificationText,
@@ -8,9 +9,9 @@ import {
   type ConnectionProfile,
   newId,
   type ObservabilitySettings,
+  type StoredNotification,
   type WorkflowExecutionRecord,
 } from "@cachify/core";
-import type { StoredNotification } from "@cachify/store";
 import type { LiveBus } from "./live-bus.ts";
 
 /** Shows a notification on the desktop. */
@@ -86,9 +87,7 @@ function clean(text: string, max: number): string {
 }
 
 export interface NotifierDeps {
-  store: {
-    addNotification(n: StoredNotification): boolean;
-  };
+  store: Pick<AlertRepository, "addNotification">;
   live: LiveBus;
   desktop: DesktopNotifier;
   settings: () => ObservabilitySettings;

@@ -12,9 +12,7 @@ import type { Command } from "commander";
 import type { AlertRuleView } from "../../app/observability/service.ts";
 import type { CliContext } from "../context.ts";
 import { table } from "../io.ts";
-import type { RunAction } from "../run-action.ts";
-
-const collect = (v: string, acc: string[]) => [...acc, v];
+import { collect, jsonCommand, type RunAction } from "../run-action.ts";
 
 /** `<` and `>` need quoting in a shell: words work too. */
 const OPS: Record<string, AlertOp> = {
@@ -119,40 +117,36 @@ export function registerAlertCommands(program: Command, ctx: CliContext, run: Ru
       }),
     );
 
-  alert
-    .command("list")
-    .description("list rules with their state per profile (as the studio last stored it)")
-    .option("--json", "print JSON")
-    .action(
-      run(async (p) => {
-        const rules = obs().listRules();
-        const names = new Map(
-          ctx
-            .open()
-            .profiles.list()
-            .map((x) => [x.id, x.name]),
-        );
-        p.result({ rules }, () =>
-          rules.length === 0
-            ? "No alert rules. Add one with: cachify alert add NAME --metric up --op lt --threshold 1"
-            : table([
-                ["NAME", "SEVERITY", "CONDITION", "FOR", "SCOPE", "STATE"],
-                ...rules.map((r) => describe(r, names)),
-              ]),
-        );
-      }),
-    );
+  jsonCommand(
+    alert,
+    "list",
+    "list rules with their state per profile (as the studio last stored it)",
+  ).action(
+    run(async (p) => {
+      const rules = obs().listRules();
+      const names = new Map(
+        ctx
+          .open()
+          .profiles.list()
+          .map((x) => [x.id, x.name]),
+      );
+      p.result({ rules }, () =>
+        rules.length === 0
+          ? "No alert rules. Add one with: cachify alert add NAME --metric up --op lt --threshold 1"
+          : table([
+              ["NAME", "SEVERITY", "CONDITION", "FOR", "SCOPE", "STATE"],
+              ...rules.map((r) => describe(r, names)),
+            ]),
+      );
+    }),
+  );
 
-  alert
-    .command("remove <name>")
-    .description("remove a rule (and its state)")
-    .option("--json", "print JSON")
-    .action(
-      run(async (p, name: string) => {
-        const rule = obs().removeRule(name);
-        p.result({ removed: rule.name }, () => `Removed alert rule "${rule.name}".`);
-      }),
-    );
+  jsonCommand(alert, "remove <name>", "remove a rule (and its state)").action(
+    run(async (p, name: string) => {
+      const rule = obs().removeRule(name);
+      p.result({ removed: rule.name }, () => `Removed alert rule "${rule.name}".`);
+    }),
+  );
 
   for (const [command, enabled] of [
     ["enable", true],

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { runConsoleCommand } from "../../app/console-actions.ts";
 import type { CliContext } from "../context.ts";
 import type { RunAction } from "../run-action.ts";
+import { confirmationFrom } from "./keys.ts";
 
 export function registerExecCommand(program: Command, ctx: CliContext, run: RunAction): void {
   program
@@ -18,10 +19,14 @@ export function registerExecCommand(program: Command, ctx: CliContext, run: RunA
       run(async (p, name: string, command: string[], o) => {
         const app = ctx.open();
         const profile = app.profiles.resolve(name);
-        const r = await runConsoleCommand(app, profile, command.map(keyFromText), "cli", {
-          acknowledged: true,
-          ...(o.confirm !== undefined ? { typedName: o.confirm } : {}),
-        });
+        const args = command.map(keyFromText);
+        const r = await runConsoleCommand(
+          ctx.cacheDeps(),
+          profile,
+          args,
+          "cli",
+          confirmationFrom(o),
+        );
         p.result({ reply: r.reply }, () => r.text);
       }),
     );

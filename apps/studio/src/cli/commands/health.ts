@@ -3,9 +3,8 @@ import type { Command } from "commander";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
 import { table } from "../io.ts";
-import type { RunAction } from "../run-action.ts";
+import { collect, type RunAction } from "../run-action.ts";
 
-const collect = (v: string, acc: string[]) => [...acc, v];
 const LEVEL = { ok: 0, unknown: 0, degraded: 1, down: 2 } as const;
 
 function line(c: HealthCard): string[] {

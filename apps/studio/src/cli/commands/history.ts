@@ -1,12 +1,11 @@
 import { formatDiff, paramsFromPairs, policyFromPairs } from "@cachify/core";
 import type { Command } from "commander";
-import { executionSummary, executionView } from "../../app/workflow-views.ts";
+import { executionSummary, executionView } from "../../app/workflows/views.ts";
 import type { CliContext } from "../context.ts";
 import { table } from "../io.ts";
-import { type RunAction, wholeNumber } from "../run-action.ts";
-import { printPlanPage } from "./workflow.ts";
+import { collect, type RunAction, wholeNumber } from "../run-action.ts";
+import { previewPageOptions, printPlanPage } from "./workflow.ts";
 
-const collect = (v: string, all: string[] = []) => [...all, v];
 const time = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString() : "-");
 
 export function registerHistoryCommands(program: Command, ctx: CliContext, run: RunAction): void {
@@ -103,11 +102,14 @@ export function registerHistoryCommands(program: Command, ctx: CliContext, run: 
       }),
     );
 
-  h.command("rerun <executionId>")
-    .description("a fresh dry-run with the same params, or edited ones (never runs by itself)")
-    .option("--param <k=v>", "a param to change (repeat); shown as a diff", collect, [])
-    .option("--policy <k=v>", "a policy setting to change (repeat)", collect, [])
-    .option("--page-size <n>", "keys per preview page (1-1000)", wholeNumber("--page-size"), 100)
+  previewPageOptions(
+    h
+      .command("rerun <executionId>")
+      .description("a fresh dry-run with the same params, or edited ones (never runs by itself)")
+      .option("--param <k=v>", "a param to change (repeat); shown as a diff", collect, [])
+      .option("--policy <k=v>", "a policy setting to change (repeat)", collect, []),
+    false,
+  )
     .option("--json", "print JSON")
     .action(
       run(async (p, id: string, o) => {

@@ -2,7 +2,7 @@ import { badInput, type Confirmation, displayKey, keyFromText } from "@cachify/c
 import type { Command } from "commander";
 import { KeyActions } from "../../app/key-actions.ts";
 import { keyFrom } from "../../app/key-args.ts";
-import { isCollection, pageSize, ValuePages } from "../../app/value-pages.ts";
+import { isCollection, pageSize, ValuePages } from "../../app/values/value-pages.ts";
 import type { CliContext } from "../context.ts";
 import { table } from "../io.ts";
 import { type RunAction, wholeNumber } from "../run-action.ts";
@@ -14,7 +14,7 @@ export function confirmationFrom(o: { confirm?: string }): Confirmation {
 }
 
 export function registerKeyCommands(program: Command, ctx: CliContext, run: RunAction): void {
-  const actions = () => new KeyActions(ctx.open(), "cli");
+  const actions = () => new KeyActions(ctx.cacheDeps(), "cli");
 
   program
     .command("keys <profile>")
@@ -82,7 +82,7 @@ export function registerKeyCommands(program: Command, ctx: CliContext, run: RunA
           );
           return;
         }
-        const page = await new ValuePages(app, "cli").page(profile, type, {
+        const page = await new ValuePages(ctx.cacheDeps(), "cli").page(profile, type, {
           ...ref,
           cursor: o.cursor,
           count,

@@ -2,12 +2,15 @@ import type { Command } from "commander";
 import { PolicyService } from "../../app/policy-service.ts";
 import type { CliContext } from "../context.ts";
 import { table } from "../io.ts";
-import type { RunAction } from "../run-action.ts";
+import { jsonCommand, type RunAction } from "../run-action.ts";
 import { confirmationFrom } from "./keys.ts";
 
 export function registerPolicyCommands(program: Command, ctx: CliContext, run: RunAction): void {
   const policy = program.command("policy").description("forced read-only policies");
-  const service = () => new PolicyService(ctx.open());
+  const service = () => {
+    const app = ctx.open();
+    return new PolicyService({ profiles: app.profiles, policies: app.policies, guard: app.gate });
+  };
 
   policy
     .command("force-read-only <profiles...>")
@@ -42,21 +45,17 @@ export function registerPolicyCommands(program: Command, ctx: CliContext, run: R
       }),
     );
 
-  policy
-    .command("list")
-    .description("list forced read-only profiles and why")
-    .option("--json", "print JSON")
-    .action(
-      run(async (p) => {
-        const views = service().list();
-        p.result({ policies: views }, () =>
-          views.length === 0
-            ? "No forced read-only policies."
-            : table([
-                ["PROFILE", "SOURCE", "REASON"],
-                ...views.map((v) => [v.profile, v.source, v.reason]),
-              ]),
-        );
-      }),
-    );
+  jsonCommand(policy, "list", "list forced read-only profiles and why").action(
+    run(async (p) => {
+      const views = service().list();
+      p.result({ policies: views }, () =>
+        views.length === 0
+          ? "No forced read-only policies."
+          : table([
+              ["PROFILE", "SOURCE", "REASON"],
+              ...views.map((v) => [v.profile, v.source, v.reason]),
+            ]),
+      );
+    }),
+  );
 }

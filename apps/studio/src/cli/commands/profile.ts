@@ -2,8 +2,9 @@ import { badInput, type ProfileInput, type ProfileView, parseConnectionUrl } fro
 import type { Command } from "commander";
 import type { CliContext } from "../context.ts";
 import { table } from "../io.ts";
-import { type RunAction, wholeNumber } from "../run-action.ts";
+import { jsonCommand, type RunAction, wholeNumber } from "../run-action.ts";
 import { firstLine, promptHidden, readFirstLine } from "../secret-input.ts";
+import { addTlsOptions, tlsFromFlags, tlsRows, tlsSummary, warningLines } from "../tls-flags.ts";
 import { confirmationFrom } from "./keys.ts";
 
 /**
@@ -62,13 +63,20 @@ function describeProfile(v: ProfileView): string {
     ["timeout", `${v.timeoutMs} ms`],
     ["retry", retry],
     ["password", v.hasPassword ? "set (hidden)" : "none"],
+    ...tlsRows(v),
   ]);
+}
+
+/** The profile's table, then its warnings (TLS verification off...) where they cannot be missed. */
+function describeWithWarnings(v: ProfileView): string {
+  const warnings = warningLines(v);
+  return warnings ? `${describeProfile(v)}\n${warnings}` : describeProfile(v);
 }
 
 export function registerProfileCommands(program: Command, ctx: CliContext, run: RunAction): void {
   const profile = program.command("profile").description("manage connection profiles");
 
-  profile
+  const add = profile
     .command("add <name>")
     .description("add a connection profile")
     .requiredOption(
@@ -90,11 +98,14 @@ export function registerProfileCommands(program: Command, ctx: CliContext, run: 
     .option("--retry-backoff <kind>", "constant or exponential")
     .option("--retry-delay-ms <n>", "first retry delay in ms", wholeNumber("--retry-delay-ms"))
     .option("--password-stdin", "read the password from the first line of stdin")
-    .option("--password-prompt", "ask for the password on the terminal, without echo")
+    .option("--password-prompt", "ask for the password on the terminal, without echo");
+  addTlsOptions(add)
     .option("--json", "print JSON")
     .action(
       run(async (p, name: string, o) => {
         const input: ProfileInput = { name, url: o.url, environment: o.env };
+        const tls = tlsFromFlags(o, ctx.io.readFile, undefined, o.url);
+        if (tls !== undefined) input.tls = tls;
         const password = await passwordFrom(ctx, o);
         if (password !== undefined) input.password = password;
         if (o.readOnly) input.readOnly = true;
@@ -114,50 +125,46 @@ export function registerProfileCommands(program: Command, ctx: CliContext, run: 
         const view = app.profiles.view(app.profiles.create(input));
         // A profile added at a locked address inherits the lock: say so, not only on a refusal.
         const lock = view.forcedReadOnly ? ` It is read-only: ${view.forcedReadOnlyReason}.` : "";
+        const tlsNote = view.tls ? `, TLS ${tlsSummary(view)}` : "";
+        const warnings = warningLines(view);
         p.result(
           view,
-          () => `Added profile "${view.name}" (${view.url}, ${view.environment}).${lock}`,
+          () =>
+            `Added profile "${view.name}" (${view.url}, ${view.environment}${tlsNote}).${lock}${warnings ? `\n${warnings}` : ""}`,
         );
       }),
     );
 
-  profile
-    .command("list")
-    .description("list profiles")
-    .option("--json", "print JSON")
-    .action(
-      run(async (p) => {
-        const app = ctx.open();
-        const views = app.profiles.list().map((x) => app.profiles.view(x));
-        p.result({ profiles: views }, () =>
-          views.length === 0
-            ? "No profiles yet. Add one: cachify profile add NAME --url redis://127.0.0.1:6379"
-            : table([
-                ["NAME", "ENV", "ACCESS", "URL"],
-                ...views.map((v) => [
-                  v.name,
-                  v.environment,
-                  v.forcedReadOnly ? "read-only (forced)" : v.readOnly ? "read-only" : "read-write",
-                  v.url,
-                ]),
+  jsonCommand(profile, "list", "list profiles").action(
+    run(async (p) => {
+      const app = ctx.open();
+      const views = app.profiles.list().map((x) => app.profiles.view(x));
+      p.result({ profiles: views }, () =>
+        views.length === 0
+          ? "No profiles yet. Add one: cachify profile add NAME --url redis://127.0.0.1:6379"
+          : table([
+              ["NAME", "ENV", "ACCESS", "TLS", "URL"],
+              ...views.map((v) => [
+                v.name,
+                v.environment,
+                v.forcedReadOnly ? "read-only (forced)" : v.readOnly ? "read-only" : "read-write",
+                tlsSummary(v),
+                v.url,
               ]),
-        );
-      }),
-    );
+            ]),
+      );
+    }),
+  );
 
-  profile
-    .command("show <name>")
-    .description("show one profile (never its password)")
-    .option("--json", "print JSON")
-    .action(
-      run(async (p, name: string) => {
-        const app = ctx.open();
-        const view = app.profiles.view(app.profiles.resolve(name));
-        p.result(view, () => describeProfile(view));
-      }),
-    );
+  jsonCommand(profile, "show <name>", "show one profile (never its password)").action(
+    run(async (p, name: string) => {
+      const app = ctx.open();
+      const view = app.profiles.view(app.profiles.resolve(name));
+      p.result(view, () => describeWithWarnings(view));
+    }),
+  );
 
-  profile
+  const edit = profile
     .command("edit <name>")
     .description(
       "change a profile; lowering its environment, turning read-only off or moving a prod profile needs --confirm NAME on prod",
@@ -169,7 +176,8 @@ export function registerProfileCommands(program: Command, ctx: CliContext, run: 
     .option("--no-read-only", "allow changes again")
     .option("--timeout-ms <n>", "operation timeout in ms", wholeNumber("--timeout-ms"))
     .option("--password-stdin", "read a new password from the first line of stdin")
-    .option("--password-prompt", "ask for a new password on the terminal, without echo")
+    .option("--password-prompt", "ask for a new password on the terminal, without echo");
+  addTlsOptions(edit, true)
     .option("--confirm <name>", "the profile name, where the change needs it typed")
     .option("--json", "print JSON")
     .action(
@@ -182,13 +190,17 @@ export function registerProfileCommands(program: Command, ctx: CliContext, run: 
         if (o.timeoutMs !== undefined) input.timeoutMs = o.timeoutMs;
         const password = await passwordFrom(ctx, o);
         if (password !== undefined) input.password = password;
-        if (Object.keys(input).length === 0)
-          throw badInput("Nothing to change: give --rename, --url, --env, --read-only, ... .");
         const app = ctx.open();
+        const tls = tlsFromFlags(o, ctx.io.readFile, app.profiles.resolve(name).tls, o.url);
+        if (tls !== undefined) input.tls = tls;
+        if (Object.keys(input).length === 0)
+          throw badInput(
+            "Nothing to change: give --rename, --url, --env, --read-only, --tls-ca, ... .",
+          );
         const view = app.profiles.view(
           app.profiles.update(name, input, { origin: "cli", confirmation: confirmationFrom(o) }),
         );
-        p.result(view, () => `Changed profile "${view.name}".\n${describeProfile(view)}`);
+        p.result(view, () => `Changed profile "${view.name}".\n${describeWithWarnings(view)}`);
       }),
     );
 

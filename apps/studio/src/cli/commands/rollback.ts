@@ -1,14 +1,13 @@
 import type { SnapshotSettings } from "@cachify/core";
 import type { Command } from "commander";
 import { keyFrom } from "../../app/key-args.ts";
-import { RollbackService } from "../../app/rollback-service.ts";
 import type { CliContext } from "../context.ts";
 import { table } from "../io.ts";
 import { type RunAction, wholeNumber } from "../run-action.ts";
 
 export function registerRollbackCommands(program: Command, ctx: CliContext, run: RunAction): void {
   const rollback = program.command("rollback").description("undo changes from key-level snapshots");
-  const service = () => new RollbackService(ctx.open(), "cli");
+  const service = () => ctx.open().rollback("cli");
 
   rollback
     .command("list")

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { WorkflowNotifier, watchWorkflows } from "../../app/observability/notifier.ts";
-import { type App, recoveryNotice } from "../../app/open-app.ts";
+import { type App, recoveryNotice } from "../../composition/open-app.ts";
 import type { CliContext } from "../context.ts";
 import { type RunAction, wholeNumber } from "../run-action.ts";
 

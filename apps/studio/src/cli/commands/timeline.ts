@@ -2,13 +2,13 @@ import {
   badInput,
   ENVIRONMENTS,
   type HistoryQuery,
-  type HistorySource,
-  type Severity,
+  SEVERITIES,
+  HISTORY_SOURCES as SOURCES,
 } from "@cachify/core";
 import type { Command } from "commander";
 import type { CliContext } from "../context.ts";
 import { table } from "../io.ts";
-import { type RunAction, wholeNumber } from "../run-action.ts";
+import { collect, type RunAction, wholeNumber } from "../run-action.ts";
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -20,18 +20,6 @@ export function parseDuration(text: string): number {
     );
   return Number(m[1]) * UNITS[m[2]!]!;
 }
-
-const collect = (v: string, acc: string[]) => [...acc, v];
-const SOURCES: readonly HistorySource[] = [
-  "app",
-  "slowlog",
-  "latency",
-  "errorstats",
-  "keyspace",
-  "stats",
-  "alert",
-];
-const SEVERITIES: readonly Severity[] = ["info", "warning", "error", "critical"];
 
 function oneOf<T extends string>(values: string[], allowed: readonly T[], flag: string): T[] {
   for (const v of values) {

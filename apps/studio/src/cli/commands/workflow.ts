@@ -6,19 +6,18 @@ import {
   type WorkflowExecutionRecord,
 } from "@cachify/core";
 import type { Command } from "commander";
-import type { WorkflowService } from "../../app/workflow-service.ts";
+import type { WorkflowService } from "../../app/workflows/service.ts";
 import {
   executionSummary,
   planPageView,
   savedView,
   templateViews,
-} from "../../app/workflow-views.ts";
+} from "../../app/workflows/views.ts";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
 import { type Printer, table } from "../io.ts";
-import { type RunAction, wholeNumber } from "../run-action.ts";
+import { collect, jsonCommand, type RunAction, wholeNumber } from "../run-action.ts";
 
-const collect = (v: string, all: string[] = []) => [...all, v];
 const n = (x: number) => x.toLocaleString("en-US");
 const ttlText = (ttl: number | undefined) =>
   ttl === undefined ? "" : ttl === -1 ? "none" : ttl === -2 ? "missing" : `${ttl}s`;
@@ -79,6 +78,17 @@ export function executionExit(r: WorkflowExecutionRecord): number {
   return EXIT.failed;
 }
 
+/** `--page` and `--page-size`: which page of a plan's preview to print. */
+export function previewPageOptions(c: Command, page = true): Command {
+  if (page) c.option("--page <n>", "preview page to show (from 1)", wholeNumber("--page"), 1);
+  return c.option(
+    "--page-size <n>",
+    "keys per preview page (1-1000)",
+    wholeNumber("--page-size"),
+    100,
+  );
+}
+
 export function registerWorkflowCommands(
   program: Command,
   ctx: CliContext,
@@ -110,18 +120,19 @@ export function registerWorkflowCommands(
       }),
     );
 
-  wf.command("plan <template>")
-    .description("dry-run a template on a profile: count and preview, nothing changes")
-    .requiredOption("--profile <name>", "the profile to plan on")
-    .option("--param <k=v>", "a template param (repeat), e.g. pattern=session:*", collect, [])
-    .option(
-      "--policy <k=v>",
-      "an execution policy setting (repeat), e.g. retry.maxAttempts=3",
-      collect,
-      [],
-    )
-    .option("--page <n>", "preview page to show (from 1)", wholeNumber("--page"), 1)
-    .option("--page-size <n>", "keys per preview page (1-1000)", wholeNumber("--page-size"), 100)
+  previewPageOptions(
+    wf
+      .command("plan <template>")
+      .description("dry-run a template on a profile: count and preview, nothing changes")
+      .requiredOption("--profile <name>", "the profile to plan on")
+      .option("--param <k=v>", "a template param (repeat), e.g. pattern=session:*", collect, [])
+      .option(
+        "--policy <k=v>",
+        "an execution policy setting (repeat), e.g. retry.maxAttempts=3",
+        collect,
+        [],
+      ),
+  )
     .option("--json", "print JSON")
     .action(
       run(async (p, template: string, o) => {
@@ -139,10 +150,9 @@ export function registerWorkflowCommands(
       }),
     );
 
-  wf.command("show <planId>")
-    .description("show a plan and a page of its preview")
-    .option("--page <n>", "preview page (from 1)", wholeNumber("--page"), 1)
-    .option("--page-size <n>", "keys per page (1-1000)", wholeNumber("--page-size"), 100)
+  previewPageOptions(
+    wf.command("show <planId>").description("show a plan and a page of its preview"),
+  )
     .option("--json", "print JSON")
     .action(
       run(async (p, planId: string, o) => {
@@ -231,24 +241,20 @@ export function registerWorkflowCommands(
         );
       }),
     );
-  tpl
-    .command("show <name>")
-    .description("show a saved template")
-    .option("--json", "print JSON")
-    .action(
-      run(async (p, name: string) => {
-        const t = ctx.open().workflows.savedTemplate(name);
-        p.result(savedView(t), () => JSON.stringify(savedView(t), null, 2));
-      }),
-    );
-  tpl
-    .command("remove <name>")
-    .description("remove a saved template (its past executions stay in history)")
-    .option("--json", "print JSON")
-    .action(
-      run(async (p, name: string) => {
-        const t = ctx.open().workflows.removeTemplate(name);
-        p.result({ removed: true, name: t.name }, () => `Removed saved template "${t.name}".`);
-      }),
-    );
+  jsonCommand(tpl, "show <name>", "show a saved template").action(
+    run(async (p, name: string) => {
+      const t = ctx.open().workflows.savedTemplate(name);
+      p.result(savedView(t), () => JSON.stringify(savedView(t), null, 2));
+    }),
+  );
+  jsonCommand(
+    tpl,
+    "remove <name>",
+    "remove a saved template (its past executions stay in history)",
+  ).action(
+    run(async (p, name: string) => {
+      const t = ctx.open().workflows.removeTemplate(name);
+      p.result({ removed: true, name: t.name }, () => `Removed saved template "${t.name}".`);
+    }),
+  );
 }

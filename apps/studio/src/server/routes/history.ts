@@ -1,12 +1,13 @@
 import type { HistoryQuery } from "@cachify/core";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import type { App } from "../../app/open-app.ts";
+import type { App } from "../../composition/open-app.ts";
 import { parse } from "../parse.ts";
+import { Limit } from "../schemas.ts";
 
 const Query = z.object({
   profileId: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  limit: Limit,
   beforeId: z.string().optional(),
   since: z.coerce.number().int().optional(),
 });

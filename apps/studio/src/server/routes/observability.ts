@@ -1,105 +1,34 @@
 import {
   badInput,
   ENVIRONMENTS,
+  HISTORY_SOURCES,
   type HistoryQuery,
   type HistorySource,
   METRICS,
+  SEVERITIES,
   type Severity,
 } from "@cachify/core";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import type { App } from "../../app/open-app.ts";
+import type { App } from "../../composition/open-app.ts";
 import { parse } from "../parse.ts";
+import {
+  AlertRuleBody,
+  IdParams,
+  Limit,
+  ObservabilitySettingsBody,
+  QueryList,
+  RangeQuery,
+  TimelineQuery,
+} from "../schemas.ts";
 
-const SOURCES = ["app", "slowlog", "latency", "errorstats", "keyspace", "stats", "alert"] as const;
-const SEVERITIES = ["info", "warning", "error", "critical"] as const;
-
-/** A list in a query string: `a,b` or repeated `x=a&x=b`. */
-const list = z
-  .union([z.string(), z.array(z.string())])
-  .transform((v) =>
-    [v]
-      .flat()
-      .flatMap((s) => s.split(","))
-      .map((s) => s.trim())
-      .filter((s) => s !== ""),
-  )
-  .optional();
-
-const Range = z.object({
-  range: z.string().optional(),
-  from: z.coerce.number().int().optional(),
-  to: z.coerce.number().int().optional(),
-  step: z.coerce.number().int().optional(),
-  profiles: list,
-});
-
-const rangeOf = (q: z.infer<typeof Range>) => ({
+const rangeOf = (q: z.infer<typeof RangeQuery>) => ({
   ...(q.range !== undefined ? { range: q.range } : {}),
   ...(q.from !== undefined ? { from: q.from } : {}),
   ...(q.to !== undefined ? { to: q.to } : {}),
   ...(q.step !== undefined ? { stepMs: q.step } : {}),
   ...(q.profiles?.length ? { profiles: q.profiles } : {}),
 });
-
-const Timeline = z.object({
-  profiles: list,
-  profileId: z.string().optional(),
-  environments: list,
-  sources: list,
-  severities: list,
-  since: z.coerce.number().int().optional(),
-  until: z.coerce.number().int().optional(),
-  q: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-  beforeId: z.string().optional(),
-});
-
-const Settings = z.object({
-  pollIntervalMs: z.number().int().optional(),
-  eventsIntervalMs: z.number().int().optional(),
-  metricsRetentionDays: z.number().int().optional(),
-  timelineRetentionDays: z.number().int().optional(),
-  notifications: z
-    .object({
-      inApp: z.boolean().optional(),
-      desktop: z.boolean().optional(),
-      workflows: z.boolean().optional(),
-    })
-    .optional(),
-  health: z
-    .object({
-      slowPingMs: z.number().optional(),
-      memoryRatio: z.number().optional(),
-      connectionsRatio: z.number().optional(),
-    })
-    .optional(),
-});
-
-const Rule = z.object({
-  name: z.string().optional(),
-  enabled: z.boolean().optional(),
-  severity: z.enum(SEVERITIES).optional(),
-  scope: z
-    .object({
-      profiles: z.array(z.string()).optional(),
-      environments: z
-        .array(z.enum(ENVIRONMENTS as unknown as ["dev", "staging", "prod"]))
-        .optional(),
-    })
-    .optional(),
-  metric: z.string().optional(),
-  reduce: z.enum(["last", "avg", "max", "rate"]).optional(),
-  windowMs: z.number().int().optional(),
-  op: z.enum([">", ">=", "<", "<=", "==", "!="]).optional(),
-  threshold: z.number().optional(),
-  forMs: z.number().int().optional(),
-  repeatIntervalMs: z.number().int().optional(),
-  notify: z.object({ inApp: z.boolean().optional(), desktop: z.boolean().optional() }).optional(),
-  sendResolved: z.boolean().optional(),
-});
-
-const Id = z.object({ id: z.string().min(1) });
 
 function strict<T extends string>(
   values: string[] | undefined,
@@ -131,21 +60,21 @@ export function registerObservabilityRoutes(server: FastifyInstance, app: App): 
   }));
 
   server.get("/api/observability/dashboard", async (req) =>
-    obs.dashboard(rangeOf(parse(Range, req.query, "query"))),
+    obs.dashboard(rangeOf(parse(RangeQuery, req.query, "query"))),
   );
 
   server.get("/api/observability/series", async (req) => {
-    const q = parse(Range.extend({ metrics: list }), req.query, "query");
+    const q = parse(RangeQuery.extend({ metrics: QueryList }), req.query, "query");
     return obs.series({ ...rangeOf(q), ...(q.metrics ? { metrics: q.metrics } : {}) });
   });
 
   server.get("/api/observability/heatmap", async (req) =>
-    obs.heatmap(rangeOf(parse(Range, req.query, "query"))),
+    obs.heatmap(rangeOf(parse(RangeQuery, req.query, "query"))),
   );
 
   server.get("/api/observability/slow", async (req) => {
     const q = parse(
-      Range.extend({ limit: z.coerce.number().int().min(1).max(500).optional() }),
+      RangeQuery.extend({ limit: z.coerce.number().int().min(1).max(500).optional() }),
       req.query,
       "query",
     );
@@ -153,7 +82,7 @@ export function registerObservabilityRoutes(server: FastifyInstance, app: App): 
   });
 
   server.get("/api/observability/operations", async (req) =>
-    obs.operations(rangeOf(parse(Range, req.query, "query"))),
+    obs.operations(rangeOf(parse(RangeQuery, req.query, "query"))),
   );
 
   server.get("/api/observability/metrics", async () => ({
@@ -161,7 +90,7 @@ export function registerObservabilityRoutes(server: FastifyInstance, app: App): 
   }));
 
   server.get("/api/observability/live/:id", async (req) => {
-    const { id } = parse(Id, req.params, "path");
+    const { id } = parse(IdParams, req.params, "path");
     const p = obs.profile(id);
     return { profileId: p.id, running: obs.running, points: obs.livePoints(p.id) };
   });
@@ -169,23 +98,23 @@ export function registerObservabilityRoutes(server: FastifyInstance, app: App): 
   server.get("/api/observability/settings", async () => obs.settings());
 
   server.put("/api/observability/settings", async (req) =>
-    obs.updateSettings(parse(Settings, req.body, "body")),
+    obs.updateSettings(parse(ObservabilitySettingsBody, req.body, "body")),
   );
 
   server.put("/api/observability/profiles/:id", async (req) => {
-    const { id } = parse(Id, req.params, "path");
+    const { id } = parse(IdParams, req.params, "path");
     const { watched } = parse(z.object({ watched: z.boolean() }), req.body, "body");
     return obs.setWatched(id, watched);
   });
 
   server.get("/api/timeline", async (req) => {
-    const q = parse(Timeline, req.query, "query");
+    const q = parse(TimelineQuery, req.query, "query");
     const query: HistoryQuery = { limit: q.limit ?? 100 };
     const profiles = [...(q.profiles ?? []), ...(q.profileId ? [q.profileId] : [])];
     if (profiles.length > 0) query.profileIds = obs.profileIds(profiles)!;
     const envs = strict(q.environments, ENVIRONMENTS, "environments");
     if (envs) query.environments = envs;
-    const sources = strict<HistorySource>(q.sources, SOURCES, "sources");
+    const sources = strict<HistorySource>(q.sources, HISTORY_SOURCES, "sources");
     if (sources) query.sources = sources;
     const severities = strict<Severity>(q.severities, SEVERITIES, "severities");
     if (severities) query.severities = severities;
@@ -199,17 +128,22 @@ export function registerObservabilityRoutes(server: FastifyInstance, app: App): 
   server.get("/api/alerts", async () => ({ rules: obs.listRules() }));
 
   server.post("/api/alerts", async (req, reply) => {
-    const rule = obs.addRule(parse(Rule, req.body, "body") as Parameters<typeof obs.addRule>[0]);
+    const rule = obs.addRule(
+      parse(AlertRuleBody, req.body, "body") as Parameters<typeof obs.addRule>[0],
+    );
     return reply.status(201).send(rule);
   });
 
   server.put("/api/alerts/:id", async (req) => {
-    const { id } = parse(Id, req.params, "path");
-    return obs.updateRule(id, parse(Rule, req.body, "body") as Parameters<typeof obs.addRule>[0]);
+    const { id } = parse(IdParams, req.params, "path");
+    return obs.updateRule(
+      id,
+      parse(AlertRuleBody, req.body, "body") as Parameters<typeof obs.addRule>[0],
+    );
   });
 
   server.delete("/api/alerts/:id", async (req) => {
-    const { id } = parse(Id, req.params, "path");
+    const { id } = parse(IdParams, req.params, "path");
     obs.removeRule(id);
     return { removed: true };
   });
@@ -217,7 +151,7 @@ export function registerObservabilityRoutes(server: FastifyInstance, app: App): 
   server.get("/api/notifications", async (req) => {
     const q = parse(
       z.object({
-        limit: z.coerce.number().int().min(1).max(1000).optional(),
+        limit: Limit,
         unread: z.enum(["1", "true", "0", "false"]).optional(),
       }),
       req.query,

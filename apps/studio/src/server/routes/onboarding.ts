@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { detectCandidates, detectServers, MAX_CANDIDATES } from "../../app/onboarding.ts";
-import type { App } from "../../app/open-app.ts";
+import type { App } from "../../composition/open-app.ts";
 import { parse } from "../parse.ts";
 
 const DetectBody = z.object({

@@ -1,24 +1,22 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import type { App } from "../../app/open-app.ts";
 import { PolicyService } from "../../app/policy-service.ts";
+import type { App } from "../../composition/open-app.ts";
 import { parse } from "../parse.ts";
+import { ConfirmBody } from "../schemas.ts";
 
 const ForceBody = z.object({
   profileId: z.string().min(1),
   reason: z.string().max(200).optional(),
 });
 const Params = z.object({ profileId: z.string().min(1) });
-const ClearBody = z
-  .object({
-    confirm: z
-      .object({ challengeId: z.string().optional(), typedName: z.string().optional() })
-      .optional(),
-  })
-  .optional();
 
 export function registerPolicyRoutes(server: FastifyInstance, app: App): void {
-  const service = new PolicyService(app);
+  const service = new PolicyService({
+    profiles: app.profiles,
+    policies: app.policies,
+    guard: app.gate,
+  });
 
   server.get("/api/policies", async () => ({
     policies: service.list(),
@@ -36,7 +34,7 @@ export function registerPolicyRoutes(server: FastifyInstance, app: App): void {
 
   server.delete("/api/policies/read-only/:profileId", async (req) => {
     const { profileId } = parse(Params, req.params, "path");
-    const confirm = parse(ClearBody, req.body ?? undefined, "body")?.confirm;
+    const confirm = parse(ConfirmBody, req.body ?? undefined, "body")?.confirm;
     return {
       cleared: service.clear([profileId], {
         origin: "api",

@@ -1,17 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import type { App } from "../../app/open-app.ts";
+import type { App } from "../../composition/open-app.ts";
 import { parse } from "../parse.ts";
+import { AnyRecord, Confirm, ConfirmBody, IdParams } from "../schemas.ts";
 
-const Params = z.object({ id: z.string().min(1) });
 // Profile fields are validated by the core (buildProfile): one rule set for API, CLI and imports.
-const Body = z.record(z.string(), z.unknown());
-const Confirm = z
-  .object({ challengeId: z.string().optional(), typedName: z.string().optional() })
-  .optional();
+const Body = AnyRecord;
 /** A change that lowers protection is answered 428 first; `confirm` answers the challenge. */
 const Guarded = z.looseObject({ confirm: Confirm });
-const RemoveBody = z.object({ confirm: Confirm }).optional();
 
 export function registerProfileRoutes(server: FastifyInstance, app: App): void {
   server.get("/api/profiles", async () => ({
@@ -24,20 +20,20 @@ export function registerProfileRoutes(server: FastifyInstance, app: App): void {
   });
 
   server.get("/api/profiles/:id", async (req) => {
-    const { id } = parse(Params, req.params, "path");
+    const { id } = parse(IdParams, req.params, "path");
     return app.profiles.view(app.profiles.resolve(id));
   });
 
   server.put("/api/profiles/:id", async (req) => {
-    const { id } = parse(Params, req.params, "path");
+    const { id } = parse(IdParams, req.params, "path");
     const { confirm, ...fields } = parse(Guarded, req.body, "profile");
     const ctx = { origin: "api" as const, ...(confirm ? { confirmation: confirm } : {}) };
     return app.profiles.view(app.profiles.update(id, fields, ctx));
   });
 
   server.delete("/api/profiles/:id", async (req) => {
-    const { id } = parse(Params, req.params, "path");
-    const confirm = parse(RemoveBody, req.body, "body")?.confirm;
+    const { id } = parse(IdParams, req.params, "path");
+    const confirm = parse(ConfirmBody, req.body, "body")?.confirm;
     await app.profiles.remove(id, {
       origin: "api",
       ...(confirm ? { confirmation: confirm } : {}),
@@ -46,7 +42,7 @@ export function registerProfileRoutes(server: FastifyInstance, app: App): void {
   });
 
   server.post("/api/profiles/:id/test", async (req) => {
-    const { id } = parse(Params, req.params, "path");
+    const { id } = parse(IdParams, req.params, "path");
     return app.profiles.test(app.profiles.resolve(id), app.gate, "api");
   });
 

@@ -33,10 +33,10 @@ describe("a long restore pushes its progress to every open window", () => {
       template: "delete-by-pattern",
       profile,
       params: { pattern: "rbp:*" },
-      origin: "test",
+      origin: "cli",
       wait: "complete",
     });
-    const started = await app.workflows.apply(plan.planId, { count: KEYS }, "test");
+    const started = await app.workflows.apply(plan.planId, { count: KEYS }, "cli");
     await app.workflows.finished(started.executionId);
 
     const live = await liveSocket(studio);

@@ -1,9 +1,9 @@
 import { bytesFromBase64 } from "@cachify/core";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import type { App } from "../../app/open-app.ts";
-import { RollbackService } from "../../app/rollback-service.ts";
+import type { App } from "../../composition/open-app.ts";
 import { parse } from "../parse.ts";
+import { Confirm, IdParams, Limit } from "../schemas.ts";
 
 /** How often a restore's progress is pushed. */
 const PROGRESS_MS = 250;
@@ -13,20 +13,18 @@ const ListQuery = z.object({
   keyBase64: z.string().optional(),
   executionId: z.string().optional(),
   operationId: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  limit: Limit,
 });
 const RestoreBody = z.object({
   snapshotIds: z.array(z.string()).min(1).max(100_000).optional(),
   executionId: z.string().optional(),
   operationId: z.string().optional(),
   force: z.boolean().optional(),
-  confirm: z
-    .object({ challengeId: z.string().optional(), typedName: z.string().optional() })
-    .optional(),
+  confirm: Confirm,
 });
 
 export function registerRollbackRoutes(server: FastifyInstance, app: App): void {
-  const service = new RollbackService(app, "api");
+  const service = app.rollback("api");
 
   server.get("/api/rollback/snapshots", async (req) => {
     const q = parse(ListQuery, req.query, "query");
@@ -42,7 +40,7 @@ export function registerRollbackRoutes(server: FastifyInstance, app: App): void 
   });
 
   server.get("/api/rollback/snapshots/:id", async (req) => {
-    const { id } = parse(z.object({ id: z.string().min(1) }), req.params, "path");
+    const { id } = parse(IdParams, req.params, "path");
     return service.inspect(id);
   });
 

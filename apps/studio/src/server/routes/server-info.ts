@@ -1,8 +1,14 @@
-import { type ConnectionProfile, type EngineStats, requiredLevel } from "@cachify/core";
+import {
+  type ConnectionProfile,
+  type EngineStats,
+  type OperationGate,
+  requiredLevel,
+} from "@cachify/core";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import type { App } from "../../app/open-app.ts";
+import type { App } from "../../composition/open-app.ts";
 import { parse } from "../parse.ts";
+import { profileParam } from "../schemas.ts";
 
 /**
  * What the server says about itself: INFO (or memcached stats) grouped by section, keys per
@@ -10,7 +16,6 @@ import { parse } from "../parse.ts";
  * server's command table classifies a console command. All reads through the gate.
  */
 
-const Params = z.object({ id: z.string().min(1) });
 const SlowlogQuery = z.object({ count: z.coerce.number().int().min(1).max(1000).optional() });
 const ClassifyQuery = z.object({ command: z.string().min(1).max(100) });
 
@@ -76,6 +81,8 @@ export function groupInfo(stats: EngineStats): InfoSection[] {
     else groups.set(section, [[name, value]]);
   };
   for (const [name, value] of Object.entries(stats.fields)) {
+    // Presentation of the stats answer, not a capability: each engine names its fields its own
+    // way (a Memcached pool prefixes each server's), so each is grouped by its own rule.
     if (stats.engine === "memcached") {
       // A pool reports each server's own fields as "<host:port>/<name>".
       const slash = name.indexOf("/");
@@ -116,23 +123,24 @@ export function keyspaceOf(stats: EngineStats) {
   return out.sort((a, b) => a.db - b.db);
 }
 
-async function serverInfo(app: App, profile: ConnectionProfile) {
-  const stats = await app.gate.run(profile, { kind: "stats" }, { origin: "api" });
+async function serverInfo(gate: Pick<OperationGate, "run">, profile: ConnectionProfile) {
+  const stats = await gate.run(profile, { kind: "stats" }, { origin: "api" });
   return {
     engine: stats.engine,
     ...(stats.version !== undefined ? { version: stats.version } : {}),
     ...(stats.keys !== undefined ? { keys: stats.keys } : {}),
     db: profile.db ?? 0,
     sections: groupInfo(stats),
+    // The keyspace lines (db0:keys=...) are Redis's INFO format: the answer's shape, as above.
     keyspace: stats.engine === "redis" ? keyspaceOf(stats) : [],
   };
 }
 
 export function registerServerInfoRoutes(server: FastifyInstance, app: App): void {
-  const profileOf = (params: unknown) => app.profiles.resolve(parse(Params, params, "path").id);
+  const profileOf = profileParam(app.profiles);
 
   server.get("/api/profiles/:id/server-info", async (req) =>
-    serverInfo(app, profileOf(req.params)),
+    serverInfo(app.gate, profileOf(req.params)),
   );
 
   server.get("/api/profiles/:id/slowlog", async (req) => {
@@ -148,7 +156,7 @@ export function registerServerInfoRoutes(server: FastifyInstance, app: App): voi
 
   server.get("/api/profiles/:id/capabilities", async (req) => {
     const profile = profileOf(req.params);
-    return app.pool.get(profile).capabilities();
+    return app.profiles.capabilities(profile);
   });
 
   // How a console command would be classified and guarded, before it is run: from the server's

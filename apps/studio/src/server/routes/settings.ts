@@ -1,6 +1,6 @@
 import { guardrailsView } from "@cachify/core";
 import type { FastifyInstance } from "fastify";
-import type { App } from "../../app/open-app.ts";
+import type { App } from "../../composition/open-app.ts";
 
 /**
  * The V2 feature switches (Settings → Features): GET what is in force and saved, PUT a partial

@@ -85,19 +85,11 @@ describe("value routes (collections, create, rename, TTL)", () => {
     const [, last] = await call("GET", `/api/profiles/${dev}/list?key=${key}&count=2&cursor=4`);
     expect(last).toMatchObject({ done: true, items: [{ index: 4, value: "e" }] });
 
-    const [stale] = await confirmed("PUT", `/api/profiles/${dev}/list/item`, {
-      key,
-      index: 1,
-      value: "B",
-      expected: "not-b",
-    });
+    const setItem = (expected: string) =>
+      confirmed("PUT", `/api/profiles/${dev}/list/item`, { key, index: 1, value: "B", expected });
+    const [stale] = await setItem("not-b");
     expect(stale).toBe(409);
-    const [set] = await confirmed("PUT", `/api/profiles/${dev}/list/item`, {
-      key,
-      index: 1,
-      value: "B",
-      expected: "b",
-    });
+    const [set] = await setItem("b");
     expect(set).toBe(200);
     const [gone, why] = await confirmed("DELETE", `/api/profiles/${dev}/list/item`, {
       key,

@@ -1,7 +1,6 @@
 import { badInput } from "@cachify/core";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import type { App } from "../../app/open-app.ts";
 import {
   executionSummary,
   executionView,
@@ -9,19 +8,21 @@ import {
   planView,
   savedView,
   templateViews,
-} from "../../app/workflow-views.ts";
+} from "../../app/workflows/views.ts";
+import type { App } from "../../composition/open-app.ts";
 import { parse } from "../parse.ts";
+import { AnyRecord, IdParams, Limit } from "../schemas.ts";
 
-const Params = z.record(z.string(), z.unknown());
-const Policy = z.record(z.string(), z.unknown());
+const Wait = z.enum(["complete", "first-page"]).optional();
+const PageSize = z.number().int().min(1).max(1000).optional();
 const PlanBody = z.object({
   template: z.string().min(1),
   profileId: z.string().min(1),
-  params: Params.optional(),
-  policy: Policy.optional(),
+  params: AnyRecord.optional(),
+  policy: AnyRecord.optional(),
   /** complete (default): answer once the count is final; first-page: as soon as a page is in. */
-  wait: z.enum(["complete", "first-page"]).optional(),
-  pageSize: z.number().int().min(1).max(1000).optional(),
+  wait: Wait,
+  pageSize: PageSize,
 });
 const PageQuery = z.object({
   page: z.coerce.number().int().min(1).optional(),
@@ -43,15 +44,15 @@ const ApplyBody = z
 const TemplateBody = z.object({
   name: z.string().min(1),
   builtin: z.string().optional(),
-  params: Params.optional(),
-  policy: Policy.optional(),
+  params: AnyRecord.optional(),
+  policy: AnyRecord.optional(),
   description: z.string().optional(),
   replace: z.boolean().optional(),
 });
 const TemplateEdit = TemplateBody.omit({ name: true }).extend({ name: z.string().optional() });
 const ListQuery = z.object({
   profileId: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  limit: Limit,
   beforeId: z.string().optional(),
 });
 const ExecutionQuery = z.object({
@@ -60,13 +61,27 @@ const ExecutionQuery = z.object({
 });
 const RerunBody = z
   .object({
-    params: Params.optional(),
-    policy: Policy.optional(),
-    wait: z.enum(["complete", "first-page"]).optional(),
-    pageSize: z.number().int().min(1).max(1000).optional(),
+    params: AnyRecord.optional(),
+    policy: AnyRecord.optional(),
+    wait: Wait,
+    pageSize: PageSize,
   })
   .optional();
-const Id = z.object({ id: z.string().min(1) });
+
+/** A saved template's fields as the service takes them (absent fields left out). */
+function templateInput(name: string, b: z.infer<typeof TemplateEdit>) {
+  return {
+    name,
+    ...(b.builtin ? { builtin: b.builtin } : {}),
+    ...(b.params ? { params: b.params } : {}),
+    ...(b.policy ? { policy: b.policy } : {}),
+    ...(b.description ? { description: b.description } : {}),
+    ...(b.replace ? { replace: true } : {}),
+    origin: "api" as const,
+  };
+}
+
+const idOf = (params: unknown) => parse(IdParams, params, "path").id;
 
 /**
  * Workflows over HTTP: templates, dry-run plans paged by cursor, confirmed executions (progress
@@ -76,47 +91,38 @@ const Id = z.object({ id: z.string().min(1) });
  */
 export function registerWorkflowRoutes(server: FastifyInstance, app: App): void {
   const wf = app.workflows;
+  /** A plan's first page, as the answer to a dry-run or a rerun. */
+  const firstPage = async (planId: string, pageSize = 100) =>
+    planPageView(await wf.page(planId, 0, pageSize, "api"));
+  /** The list filters: a profile (by name or id) and how many. */
+  const listed = (q: z.infer<typeof ListQuery>) => {
+    const profileId = q.profileId ? app.profiles.resolve(q.profileId).id : undefined;
+    return { ...(profileId ? { profileId } : {}), limit: q.limit ?? 50 };
+  };
 
   server.get("/api/workflows/templates", async () => templateViews(wf.templates()));
 
   server.post("/api/workflows/templates", async (req, reply) => {
     const b = parse(TemplateBody, req.body, "body");
-    const t = wf.saveTemplate({
-      name: b.name,
-      ...(b.builtin ? { builtin: b.builtin } : {}),
-      ...(b.params ? { params: b.params } : {}),
-      ...(b.policy ? { policy: b.policy } : {}),
-      ...(b.description ? { description: b.description } : {}),
-      ...(b.replace ? { replace: true } : {}),
-      origin: "api",
-    });
+    const t = wf.saveTemplate(templateInput(b.name, b));
     return reply.status(201).send(savedView(t));
   });
 
   server.put("/api/workflows/templates/:id", async (req) => {
-    const { id } = parse(Id, req.params, "path");
+    const id = idOf(req.params);
     const current = wf.savedTemplate(id);
     const b = parse(TemplateEdit, req.body, "body");
     if (b.name && b.name !== current.name) {
       throw badInput(
         `A saved template keeps its name: save "${b.name}" as a new template and remove "${current.name}".`,
+        { param: "name" },
       );
     }
-    return savedView(
-      wf.saveTemplate({
-        name: current.name,
-        ...(b.builtin ? { builtin: b.builtin } : {}),
-        ...(b.params ? { params: b.params } : {}),
-        ...(b.policy ? { policy: b.policy } : {}),
-        ...(b.description ? { description: b.description } : {}),
-        ...(b.replace ? { replace: true } : {}),
-        origin: "api",
-      }),
-    );
+    return savedView(wf.saveTemplate(templateInput(current.name, b)));
   });
 
   server.delete("/api/workflows/templates/:id", async (req) => {
-    const { id } = parse(Id, req.params, "path");
+    const id = idOf(req.params);
     const t = wf.removeTemplate(id);
     return { removed: true, name: t.name };
   });
@@ -134,32 +140,26 @@ export function registerWorkflowRoutes(server: FastifyInstance, app: App): void 
       wait: b.wait ?? "complete",
       firstPageSize: pageSize,
     });
-    return reply.status(201).send(planPageView(await wf.page(plan.planId, 0, pageSize, "api")));
+    return reply.status(201).send(await firstPage(plan.planId, pageSize));
   });
 
   server.get("/api/workflows/plans", async (req) => {
     const q = parse(ListQuery, req.query, "query");
-    const profileId = q.profileId ? app.profiles.resolve(q.profileId).id : undefined;
-    return {
-      plans: wf
-        .listPlans({ ...(profileId ? { profileId } : {}), limit: q.limit ?? 50 })
-        .map(planView),
-    };
+    return { plans: wf.listPlans(listed(q)).map(planView) };
   });
 
   server.get("/api/workflows/plans/:id", async (req) => {
-    const { id } = parse(Id, req.params, "path");
+    const id = idOf(req.params);
     const q = parse(PageQuery, req.query, "query");
     return planPageView(await wf.page(id, (q.page ?? 1) - 1, q.pageSize ?? 100, "api"));
   });
 
-  server.post("/api/workflows/plans/:id/cancel", async (req) => {
-    const { id } = parse(Id, req.params, "path");
-    return planView(wf.cancelPlan(id));
-  });
+  server.post("/api/workflows/plans/:id/cancel", async (req) =>
+    planView(wf.cancelPlan(idOf(req.params))),
+  );
 
   server.post("/api/workflows/plans/:id/apply", async (req, reply) => {
-    const { id } = parse(Id, req.params, "path");
+    const id = idOf(req.params);
     const b = parse(ApplyBody, req.body, "body");
     const started = await wf.apply(id, b?.confirm, "api");
     if (!b?.wait) return reply.status(202).send(executionSummary(started));
@@ -168,20 +168,12 @@ export function registerWorkflowRoutes(server: FastifyInstance, app: App): void 
 
   server.get("/api/workflows/executions", async (req) => {
     const q = parse(ListQuery, req.query, "query");
-    const profileId = q.profileId ? app.profiles.resolve(q.profileId).id : undefined;
-    return {
-      executions: wf
-        .executions({
-          ...(profileId ? { profileId } : {}),
-          limit: q.limit ?? 50,
-          ...(q.beforeId ? { beforeId: q.beforeId } : {}),
-        })
-        .map(executionSummary),
-    };
+    const filter = { ...listed(q), ...(q.beforeId ? { beforeId: q.beforeId } : {}) };
+    return { executions: wf.executions(filter).map(executionSummary) };
   });
 
   server.get("/api/workflows/executions/:id", async (req) => {
-    const { id } = parse(Id, req.params, "path");
+    const id = idOf(req.params);
     const q = parse(ExecutionQuery, req.query, "query");
     const t = wf.timeline(id, {
       limit: q.attempts ?? 1000,
@@ -190,21 +182,18 @@ export function registerWorkflowRoutes(server: FastifyInstance, app: App): void 
     return executionView(t.execution, t.attempts);
   });
 
-  server.post("/api/workflows/executions/:id/cancel", async (req) => {
-    const { id } = parse(Id, req.params, "path");
-    return executionSummary(wf.cancel(id));
-  });
+  server.post("/api/workflows/executions/:id/cancel", async (req) =>
+    executionSummary(wf.cancel(idOf(req.params))),
+  );
 
   server.post("/api/workflows/executions/:id/rerun", async (req, reply) => {
-    const { id } = parse(Id, req.params, "path");
+    const id = idOf(req.params);
     const b = parse(RerunBody, req.body, "body");
     const pageSize = b?.pageSize ?? 100;
     const { plan, paramsDiff } = await wf.rerun(id, b?.params ?? {}, "api", {
       ...(b?.policy ? { policy: b.policy } : {}),
       wait: b?.wait ?? "complete",
     });
-    return reply
-      .status(201)
-      .send({ ...planPageView(await wf.page(plan.planId, 0, pageSize, "api")), paramsDiff });
+    return reply.status(201).send({ ...(await firstPage(plan.planId, pageSize)), paramsDiff });
   });
 }
