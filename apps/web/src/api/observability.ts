@@ -5,11 +5,14 @@ import type {
   AlertState,
   Environment,
   HealthCard,
+  HeatmapCell,
   HistoryEvent,
   HistorySource,
   KindStats,
   MetricName,
   ObservabilitySettings,
+  Series,
+  SeriesResult,
   Severity,
 } from "@cachify/core";
 import { request } from "./client.ts";
@@ -53,26 +56,10 @@ export interface ResolvedRange {
   stepMs: number;
 }
 
-/** One metric of one profile, a value per bucket of `timestamps` (null: no data). */
-export interface Series {
-  profileId: string;
-  metric: MetricName;
-  values: (number | null)[];
-}
+export type { HeatmapCell, Series };
 
-export interface SeriesAnswer {
+export interface SeriesAnswer extends SeriesResult {
   range: ResolvedRange;
-  timestamps: number[];
-  series: Series[];
-}
-
-export interface HeatmapCell {
-  profileId: string;
-  environment: Environment;
-  ts: number;
-  app: number;
-  engine: number;
-  down: number;
 }
 
 export interface HeatmapAnswer {

@@ -3,6 +3,8 @@ import {
   type CachifyError,
   type ConnectionProfile,
   type ParamChange,
+  PROFILE_DEFAULTS,
+  RETRY_DISABLED,
   specParams,
   templateDescriptor,
   validateSpec,
@@ -17,17 +19,9 @@ export const pathRefused = () => badInput(PATH_REFUSED, { param: "file" });
 
 /** Policy checks for saved templates need a profile's defaults; these are the product's. */
 export const NEUTRAL_PROFILE = {
-  timeoutMs: 5000,
-  retry: {
-    maxAttempts: 1,
-    backoff: "exponential",
-    initialDelayMs: 100,
-    maxDelayMs: 2000,
-    multiplier: 2,
-    jitter: "full",
-    retryOn: [],
-  },
-} as unknown as ConnectionProfile;
+  timeoutMs: PROFILE_DEFAULTS.timeoutMs,
+  retry: RETRY_DISABLED,
+} as ConnectionProfile;
 
 /** Overlays edits (any alias: ttl or ttlSeconds) on params; an empty value removes a param. */
 export function mergeParams(
