@@ -18,6 +18,11 @@ const NEEDS = [
   { what: "xwininfo", pkg: "x11-utils" },
   { what: "python3 dbus", pkg: "python3-dbus", check: () => pythonHas("dbus") },
   { what: "python3 gi", pkg: "python3-gi", check: () => pythonHas("gi") },
+  // The decoders' fixtures come from the real encoders (issue 17): PHP, Python, Java, protoc.
+  { what: "php", pkg: "php-cli" },
+  { what: "python3 msgpack", pkg: "python3-msgpack", check: () => pythonHas("msgpack") },
+  { what: "protoc", pkg: "protobuf-compiler" },
+  { what: "javac", pkg: "openjdk-17-jdk-headless" },
 ];
 
 const sh = (cmd, opts = {}) => spawnSync("sh", ["-c", cmd], { encoding: "utf8", ...opts });

@@ -1,5 +1,6 @@
 export type * from "./api/wire-types.ts";
 export * from "./common/index.ts";
+export * from "./decoders/index.ts";
 export * from "./gate/index.ts";
 export * from "./guardrails/index.ts";
 export * from "./history/index.ts";
