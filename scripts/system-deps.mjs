@@ -23,6 +23,13 @@ const NEEDS = [
   { what: "python3 msgpack", pkg: "python3-msgpack", check: () => pythonHas("msgpack") },
   { what: "protoc", pkg: "protobuf-compiler" },
   { what: "javac", pkg: "openjdk-17-jdk-headless" },
+  // The compression layers' fixtures come from the real tools too.
+  { what: "gzip", pkg: "gzip" },
+  { what: "zstd", pkg: "zstd" },
+  { what: "lz4", pkg: "lz4" },
+  { what: "brotli", pkg: "brotli" },
+  { what: "python3 snappy", pkg: "python3-snappy", check: () => pythonHas("snappy") },
+  { what: "python3 lz4", pkg: "python3-lz4", check: () => pythonHas("lz4.block") },
 ];
 
 const sh = (cmd, opts = {}) => spawnSync("sh", ["-c", cmd], { encoding: "utf8", ...opts });

@@ -64,10 +64,27 @@ describe("architecture: layer rules (architecture.md)", () => {
   });
 
   it("adapters do not import each other or the apps", () => {
-    const offenders = ["packages/redis/src", "packages/memcached/src", "packages/store/src"]
+    const offenders = [
+      "packages/redis/src",
+      "packages/memcached/src",
+      "packages/store/src",
+      "packages/codecs/src",
+    ]
       .flatMap(all)
       .filter((i) => i.spec.startsWith("@cachify/") && i.spec !== "@cachify/core");
     expect(offenders).toEqual([]);
+  });
+
+  it("the codecs use only Node's zlib and workers and their two zstd packages, and only the composition root or the CLI uses them", () => {
+    const allowed =
+      /^(\.|@cachify\/core$|node:(zlib|worker_threads|fs|path|url|module|os)$|fzstd$|@hpcc-js\/wasm-zstd$|vitest$|fast-check$)/;
+    const inside = all("packages/codecs/src").filter((i) => !allowed.test(i.spec));
+    expect(inside).toEqual([]);
+    const users = ["packages", "apps"]
+      .flatMap(all)
+      .filter((i) => i.spec === "@cachify/codecs")
+      .filter((i) => !/^apps\/studio\/src\/(composition|cli)\//.test(i.file));
+    expect(users).toEqual([]);
   });
 
   it("the web UI imports the core's types, its pure shared entry at run time, and nothing else of ours", () => {

@@ -7,6 +7,7 @@ import type { CliContext } from "../context.ts";
 import { table } from "../io.ts";
 import { type RunAction, wholeNumber } from "../run-action.ts";
 import { collectionText, ttlText } from "../value-text.ts";
+import { viewOf, viewText } from "../value-view.ts";
 
 /** A CLI command is itself a deliberate act: it stands for the confirm dialog; prod needs --confirm. */
 export function confirmationFrom(o: { confirm?: string }): Confirmation {
@@ -62,6 +63,10 @@ export function registerKeyCommands(program: Command, ctx: CliContext, run: RunA
     .option("--key-base64 <b64>", "the key as base64 bytes, instead of KEY")
     .option("--count <n>", "members per page, 1 to 10000 (default 200)", wholeNumber("--count"))
     .option("--cursor <cursor>", "continue a collection from this cursor")
+    .option(
+      "--view <chain>",
+      "decode a string value: auto, or a format or chain (json, msgpack, php, pickle, java, protobuf, base64, hex; e.g. base64,php)",
+    )
     .option("--json", "print JSON")
     .action(
       run(async (p, name: string, key: string | undefined, o) => {
@@ -71,6 +76,15 @@ export function registerKeyCommands(program: Command, ctx: CliContext, run: RunA
         const profile = app.profiles.resolve(name);
         const read = await actions().get(profile, keyFrom(ref));
         const type = read.type;
+        if (o.view !== undefined && type !== "none") {
+          if (type !== "string")
+            throw badInput(
+              `--view decodes a string value; "${read.key}" is a ${type}: read it without --view (its members are shown as text and base64).`,
+            );
+          const view = viewOf(read, o.view);
+          p.result({ ...read, view }, () => viewText(view));
+          return;
+        }
         if (!isCollection(type)) {
           p.result(read, () =>
             type === "none"
