@@ -65,10 +65,12 @@ describe("feature switches in the Settings screen", () => {
   });
 
   it("shows a change made elsewhere (the CLI, another window) without a reload", async () => {
+    // Pushed over the WebSocket; a loaded 2-core machine may take more than a second to render.
+    const soon = { timeout: 5000 };
     studio.app.features.update({ retries: false });
-    await expect.poll(() => box("Retries").isChecked()).toBe(false);
+    await expect.poll(() => box("Retries").isChecked(), soon).toBe(false);
     studio.app.features.update({ retries: true });
-    await expect.poll(() => box("Retries").isChecked()).toBe(true);
+    await expect.poll(() => box("Retries").isChecked(), soon).toBe(true);
   });
 
   it("shows the server's message when a change is refused", async () => {

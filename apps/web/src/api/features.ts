@@ -30,8 +30,14 @@ export function useFeatures() {
   const qc = useQueryClient();
   useLiveMessages((m) => {
     const msg = m as { type: string; features?: unknown };
-    if (msg.type === "features" && typeof msg.features === "object" && msg.features !== null)
-      qc.setQueryData(featureKeys.all, msg.features as FeaturesView);
+    if (msg.type !== "features" || typeof msg.features !== "object" || msg.features === null)
+      return;
+    const pushed = msg.features as FeaturesView;
+    // A push is newer than an answer still on its way (a refetch after this window's own save):
+    // that answer is dropped, so it cannot put the old switches back over the pushed ones.
+    void qc
+      .cancelQueries({ queryKey: featureKeys.all })
+      .then(() => qc.setQueryData(featureKeys.all, pushed));
   });
   return useQuery({
     queryKey: featureKeys.all,
