@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { run, shell } from "../../../../test/fixtures/codecs/tools.ts";
 import {
   fileExists,
   msgpackFixtures,
@@ -38,6 +39,11 @@ class Evil:
 out["evil"] = base64.b64encode(pickle.dumps({"session": Evil(), "n": 7}, protocol=4))`,
   );
   const packed = msgpackFixtures(`values["m"] = {"id": 9, "tags": ["a", "b"]}`);
+  // The real tools compress: gzip(1) over JSON, zstd(1) over the msgpack bytes, and a bomb of
+  // 100 MB of zeros (100 kB compressed) that must stop at the 64 MiB decode limit.
+  const gzJson = run("gzip", ["-c"], new TextEncoder().encode('{"cart":[1,2,3]}'));
+  const zstdPacked = run("zstd", ["-c", "-q"], packed.m!);
+  const bomb = shell("head -c 100000000 /dev/zero | gzip -c -9");
 
   const put = async (key: string, value: Uint8Array) =>
     expect((await sb.run("set", "v", `${P}${key}`, "--value-base64", b64(value))).code).toBe(0);
@@ -47,12 +53,15 @@ out["evil"] = base64.b64encode(pickle.dumps({"session": Evil(), "n": 7}, protoco
     await put("php", php.cart!);
     await put("pickle", pickled.evil!);
     await put("msgpack", packed.m!);
+    await put("gz", gzJson);
+    await put("zst", zstdPacked);
+    await put("bomb", bomb);
     await rawCommand(servers.redis.port, ["HSET", `${P}hash`, "f", "v"]);
   });
   afterAll(async () => {
     await rawCommand(servers.redis.port, [
       "DEL",
-      ...["php", "pickle", "msgpack", "hash"].map((k) => `${P}${k}`),
+      ...["php", "pickle", "msgpack", "hash", "gz", "zst", "bomb"].map((k) => `${P}${k}`),
     ]);
     sb.cleanup();
   });
@@ -97,6 +106,18 @@ out["evil"] = base64.b64encode(pickle.dumps({"session": Evil(), "n": 7}, protoco
     const unknown = await sb.run("get", "v", `${P}php`, "--view", "yaml");
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/yaml/);
+  });
+
+  it("opens compression layers the real tools wrote, and stops a bomb at the decode limit", async () => {
+    const gz = (await sb.run("get", "v", `${P}gz`, "--view", "auto", "--json")).json<Viewed>();
+    expect(gz.view).toEqual({ chain: ["gzip", "json"], value: { cart: [1, 2, 3] } });
+    const zs = (
+      await sb.run("get", "v", `${P}zst`, "--view", "zstd,msgpack", "--json")
+    ).json<Viewed>();
+    expect(zs.view).toEqual({ chain: ["zstd", "msgpack"], value: { id: 9, tags: ["a", "b"] } });
+    const b = await sb.run("get", "v", `${P}bomb`, "--view", "auto");
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/maxOutputBytes/);
   });
 
   it("refuses --view on a collection with what to do instead", async () => {

@@ -5,6 +5,7 @@ import {
   type PlainJson,
   toPlainJson,
 } from "@cachify/core";
+import { decoderRegistry } from "../composition/decoders.ts";
 
 /** What `--view` prints with `--json`: the chain applied and the decoded value as plain JSON. */
 export interface ValueView {
@@ -31,7 +32,8 @@ export function viewOf(
           .split(/[,›>]/)
           .map((s) => s.trim())
           .filter(Boolean);
-  const r: ChainResult = decodeChain(bytes, chain);
+  // One process for one value: the layers run here, bounded by the decode limits.
+  const r: ChainResult = decodeChain(bytes, chain, { registry: decoderRegistry() });
   return { chain: r.chain, value: toPlainJson(r.node) };
 }
 

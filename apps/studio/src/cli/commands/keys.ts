@@ -65,7 +65,7 @@ export function registerKeyCommands(program: Command, ctx: CliContext, run: RunA
     .option("--cursor <cursor>", "continue a collection from this cursor")
     .option(
       "--view <chain>",
-      "decode a string value: auto, or a format or chain (json, msgpack, php, pickle, java, protobuf, base64, hex; e.g. base64,php)",
+      "decode a string value: auto, or a format or chain (json, msgpack, php, pickle, java, protobuf, base64, hex, gzip, zlib, deflate, brotli, zstd, lz4, lz4-block, snappy, snappy-framed; e.g. gzip,json)",
     )
     .option("--json", "print JSON")
     .action(
