@@ -108,6 +108,7 @@ describe("the app layer", () => {
       "packages/redis/src",
       "packages/memcached/src",
       "packages/store/src",
+      "packages/codecs/src",
       "apps/studio/src",
       "apps/web/src",
     ]) {
