@@ -51,6 +51,27 @@ if (!ok) { console.error("pack-check: profile round trip lost settings:", proces
 ' "$shown"
 say "profile round trip: add, export, import, show kept environment, db and timeout"
 
+# The value viewer decodes in worker threads: the installed bundle must carry their script
+# (dist/codec-worker.js) and the worker must load from the install, not from this checkout.
+installed="$work/prefix/lib/node_modules/cachify-studio/apps/studio/dist"
+[ -f "$installed/codec-worker.js" ] || { echo "pack-check: the tarball has no codec-worker.js" >&2; exit 1; }
+# (A file, not `node --input-type=module -e`: worker threads inherit the flags, and that one
+# refuses a worker script.)
+cat >"$work/decode.mjs" <<'EOF'
+import { gzipSync } from "node:zlib";
+const { openApp } = await import(`${process.argv[2]}/studio.js`);
+const app = openApp({ dataDir: process.argv[3] });
+try {
+  const r = await app.decodeValue(gzipSync(JSON.stringify({ packed: [1, 2] })));
+  if (JSON.stringify(r) !== JSON.stringify({ chain: ["gzip", "json"], value: { packed: [1, 2] } }))
+    throw new Error("unexpected decode: " + JSON.stringify(r));
+} finally {
+  await app.close();
+}
+EOF
+node "$work/decode.mjs" "$installed" "$work/home3"
+say "a value decoded in the installed bundle's worker thread (gzip, json)"
+
 cachify studio --no-open >"$work/studio.log" 2>&1 &
 studio_pid=$!
 url=""

@@ -3,6 +3,7 @@
 // Two entries share their chunks: `cachify.js` is what `npm start` and the installed `cachify`
 // run; `studio.js` exports the same code (startStudio, runCli, openApp) for the test suites, so
 // tests that start the studio or the CLI exercise the built files, not the TypeScript sources.
+// A third, `codec-worker.js`, is the script of the decoding worker threads.
 import { rmSync } from "node:fs";
 import { build } from "esbuild";
 
@@ -10,7 +11,13 @@ import { build } from "esbuild";
 rmSync("dist", { recursive: true, force: true });
 
 await build({
-  entryPoints: { cachify: "src/cli/entry.ts", studio: "src/index.ts" },
+  entryPoints: {
+    cachify: "src/cli/entry.ts",
+    studio: "src/index.ts",
+    // The codec pool's worker thread (value decoding off the main thread). The pool finds it
+    // at dist/codec-worker.js from its chunk (defaultWorkerUrl in packages/codecs/src/pool).
+    "codec-worker": "../../packages/codecs/src/pool/codec-worker.ts",
+  },
   outdir: "dist",
   bundle: true,
   platform: "node",

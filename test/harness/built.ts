@@ -8,6 +8,8 @@ const ROOT = resolve(import.meta.dirname, "../..");
 export const BUILT = {
   cli: join(ROOT, "apps/studio/dist/cachify.js"),
   library: join(ROOT, "apps/studio/dist/studio.js"),
+  /** The decoding worker threads' script, at the bundle's root (the codec pool looks there). */
+  codecWorker: join(ROOT, "apps/studio/dist/codec-worker.js"),
   web: join(ROOT, "apps/web/dist/index.html"),
 };
 
@@ -18,6 +20,7 @@ const SOURCES = [
   "packages/redis/src",
   "packages/memcached/src",
   "packages/store/src",
+  "packages/codecs/src",
 ];
 
 function newestSource(dir: string): number {

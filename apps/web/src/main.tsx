@@ -30,6 +30,7 @@ import "./ui/progress.css";
 import "./features/connections/connections.css";
 import "./features/keys/keys.css";
 import "./features/values/values.css";
+import "./features/values/viewer.css";
 import "./features/history/history.css";
 import "./features/console/console.css";
 import "./features/server-info/server-info.css";

@@ -7,4 +7,5 @@ export { detectCompression, hasSignature } from "./detect.ts";
 export type { DecodeLimits, Layer } from "./layer.ts";
 export { DEFAULT_LIMITS, withDefaults } from "./layer.ts";
 export { compressionLayer, compressionLayers, coreLayers, prepareLayers } from "./layers/index.ts";
-export { CodecPool, type PoolOptions } from "./pool/worker-pool.ts";
+export type { ChainView } from "./pool/protocol.ts";
+export { CodecPool, defaultWorkerUrl, type PoolOptions } from "./pool/worker-pool.ts";

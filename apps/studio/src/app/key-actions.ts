@@ -67,8 +67,13 @@ export class KeyActions {
     };
   }
 
+  /** One key's type, TTL and (for a string) value bytes, as the gate reads them. */
+  read(profile: ConnectionProfile, key: Uint8Array) {
+    return this.deps.gate.run(profile, { kind: "get", key }, { origin: this.origin });
+  }
+
   async get(profile: ConnectionProfile, key: Uint8Array) {
-    const read = await this.deps.gate.run(profile, { kind: "get", key }, { origin: this.origin });
+    const read = await this.read(profile, key);
     return {
       ...keyOut(read.key),
       type: read.type,

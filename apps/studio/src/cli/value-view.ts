@@ -5,6 +5,7 @@ import {
   type PlainJson,
   toPlainJson,
 } from "@cachify/core";
+import { chainOf } from "../app/values/value-view.ts";
 import { decoderRegistry } from "../composition/decoders.ts";
 
 /** What `--view` prints with `--json`: the chain applied and the decoded value as plain JSON. */
@@ -25,13 +26,7 @@ export function viewOf(
     read.valueBase64 !== undefined
       ? bytesFromBase64(read.valueBase64)
       : new TextEncoder().encode(read.value ?? "");
-  const chain =
-    view === "auto"
-      ? undefined
-      : view
-          .split(/[,›>]/)
-          .map((s) => s.trim())
-          .filter(Boolean);
+  const chain = chainOf(view);
   // One process for one value: the layers run here, bounded by the decode limits.
   const r: ChainResult = decodeChain(bytes, chain, { registry: decoderRegistry() });
   return { chain: r.chain, value: toPlainJson(r.node) };

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { CodecPool } from "@cachify/codecs";
 import { OperationGate, type OperationSample, type Origin, ProviderPool } from "@cachify/core";
 import { checkTlsFiles } from "@cachify/redis";
 import { openStore, type Store } from "@cachify/store";
@@ -10,7 +11,9 @@ import { CombinedPolicies } from "../app/policies.ts";
 import { ProfileService } from "../app/profile-service.ts";
 import { RollbackService } from "../app/rollback-service.ts";
 import { SnapshotSettingsService } from "../app/snapshot-settings-service.ts";
+import type { DecodeValue } from "../app/values/value-view.ts";
 import { WorkflowService } from "../app/workflows/service.ts";
+import { decoderRegistry } from "./decoders.ts";
 import { createProvider } from "./provider-factory.ts";
 
 /**
@@ -35,6 +38,13 @@ export interface App {
   workflows: WorkflowService;
   /** Snapshot retention and sensitive key patterns. */
   snapshotSettings: SnapshotSettingsService;
+  /**
+   * Decodes a value in a worker thread of the codec pool (every format and compression layer,
+   * the chain given or detected), so a slow or hostile value never holds the server's event loop.
+   */
+  decodeValue: DecodeValue;
+  /** Every format and layer name decodeValue knows, for a "view as" menu. */
+  decoderFormats: readonly string[];
   /** The rollback helper, for one caller (its origin goes into the audit). */
   rollback(origin: Origin): RollbackService;
   close(): Promise<void>;
@@ -121,6 +131,8 @@ export function openApp(options: AppOptions): App {
   });
   // A studio that stopped mid-way left executions `running`: they are interrupted, never lost.
   workflows.recover();
+  // Its workers start on the first decode, so a CLI run that never views a value starts none.
+  const codecs = new CodecPool();
   let closed = false;
   const app: App = {
     dataDir: options.dataDir,
@@ -137,6 +149,8 @@ export function openApp(options: AppOptions): App {
     workflows,
     snapshotSettings,
     rollback,
+    decodeValue: (bytes, chain, limits) => codecs.view(bytes, chain, limits),
+    decoderFormats: decoderRegistry().names(),
     async close() {
       if (closed) return;
       closed = true;
@@ -144,6 +158,7 @@ export function openApp(options: AppOptions): App {
       await workflows.close();
       await observability.stopCollector();
       await pool.closeAll();
+      await codecs.close();
       history.flush();
       store.close();
     },

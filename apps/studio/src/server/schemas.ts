@@ -99,6 +99,23 @@ export const CollectionPageQuery = z.object({
   match: z.string().max(10_000).optional(),
 });
 
+const MiB = 1024 * 1024;
+const cap = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
+
+/**
+ * GET /value/view: the key, the view (`auto` or a chain such as `gzip,json`), and the decode
+ * limits a user may raise past their defaults, named as a limit error names them.
+ */
+export const ValueViewQuery = z.object({
+  ...KeyRef,
+  view: z.string().max(200).optional(),
+  maxOutputBytes: cap(1, 1024 * MiB),
+  maxInputBytes: cap(1, 1024 * MiB),
+  maxDepth: cap(1, 10_000),
+  maxNodes: cap(1, 100_000_000),
+  timeoutMs: cap(100, 120_000),
+});
+
 export const KeyListQuery = z.object({
   match: z.string().optional(),
   type: z.string().optional(),

@@ -1,12 +1,20 @@
 import { parentPort } from "node:worker_threads";
-import { CachifyError } from "@cachify/core";
+import { CachifyError, DecoderRegistry, decodeChain, toPlainJson } from "@cachify/core";
 import { copyBytes } from "../byte-writer.ts";
-import { compressionLayer, prepareLayers } from "../layers/index.ts";
-import type { AnswerMessage, JobMessage, SerializedError } from "./protocol.ts";
+import { compressionLayer, coreLayers, prepareLayers } from "../layers/index.ts";
+import type {
+  AnswerMessage,
+  ChainJob,
+  ChainView,
+  JobMessage,
+  LayerJob,
+  SerializedError,
+} from "./protocol.ts";
 import { READY } from "./protocol.ts";
 
 /**
- * The worker side of the pool: runs one layer's decode or encode at a time. A decode that runs
+ * The worker side of the pool: runs one job at a time, a layer's decode or encode, or a whole
+ * decoder chain (the core's formats and these layers, auto-detected or as chosen). A decode that runs
  * away is not stopped from in here (synchronous code cannot be interrupted); the pool ends this
  * whole thread at its deadline instead, which is why the work lives in a thread at all.
  */
@@ -33,7 +41,15 @@ function transferable(bytes: Uint8Array): Uint8Array {
   return whole && bytes.buffer instanceof ArrayBuffer ? bytes : copyBytes(bytes);
 }
 
-function run(job: JobMessage): Uint8Array {
+/** Every format of the core and every layer here: what the studio's value viewer offers. */
+const registry = new DecoderRegistry(coreLayers());
+
+function view(job: ChainJob): ChainView {
+  const { chain, node } = decodeChain(job.bytes, job.chain, { registry, limits: job.limits });
+  return { chain, value: toPlainJson(node) };
+}
+
+function run(job: LayerJob): Uint8Array {
   const layer = compressionLayer(job.layer);
   if (!layer) throw new CachifyError("bad-input", `no compression layer named "${job.layer}"`);
   if (job.op === "decode") return layer.decode(job.bytes, job.limits);
@@ -48,6 +64,11 @@ await prepareLayers();
 port.on("message", (job: JobMessage) => {
   let answer: AnswerMessage;
   try {
+    if (job.op === "chain") {
+      answer = { id: job.id, ok: true, view: view(job) };
+      port.postMessage(answer);
+      return;
+    }
     const bytes = transferable(run(job));
     answer = { id: job.id, ok: true, bytes };
     port.postMessage(answer, [bytes.buffer as ArrayBuffer]);

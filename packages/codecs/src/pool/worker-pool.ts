@@ -1,13 +1,13 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { CachifyError } from "@cachify/core";
+import { CachifyError, type DecodeLimits as ChainLimits, limitsWith } from "@cachify/core";
 import { copyBytes } from "../byte-writer.ts";
 import { timeoutError } from "../errors.ts";
 import { type DecodeLimits, withDefaults } from "../layer.ts";
-import type { AnswerMessage, JobMessage } from "./protocol.ts";
+import type { AnswerMessage, ChainView, JobMessage } from "./protocol.ts";
 import { READY } from "./protocol.ts";
 
 /**
@@ -20,16 +20,21 @@ import { READY } from "./protocol.ts";
 export interface PoolOptions {
   /** Number of workers; two keeps one free while the other chews on a large value. */
   size?: number;
-  /** The worker script; defaults to codec-worker beside this file (.ts under tsx, .js built). */
+  /** The worker script; defaults to codec-worker found from this file (see defaultWorkerUrl). */
   workerUrl?: URL;
   /** V8 heap cap of each worker, in MiB: a bug that piles up objects ends the worker, not us. */
   maxHeapMb?: number;
 }
 
+/** A job before the pool numbers it. */
+type Unsent = JobMessage extends infer M ? (M extends unknown ? Omit<M, "id"> : never) : never;
+
 interface Job {
-  message: Omit<JobMessage, "id">;
+  message: Unsent;
+  /** What an error names: the layer, or the chain ("auto" when detected). */
+  label: string;
   timeoutMs: number;
-  resolve: (bytes: Uint8Array) => void;
+  resolve: (answer: Uint8Array | ChainView) => void;
   reject: (e: Error) => void;
 }
 
@@ -39,9 +44,17 @@ interface Slot {
   job?: { id: number; job: Job; timer: NodeJS.Timeout };
 }
 
-function defaultWorkerUrl(): URL {
-  const here = new URL(import.meta.url);
-  return new URL(here.pathname.endsWith(".ts") ? "./codec-worker.ts" : "./codec-worker.js", here);
+/**
+ * Where the worker script is. From the sources (tests, tsx) it is codec-worker.ts beside this
+ * file. In the studio's bundle (apps/studio/build.mjs) it is the entry `codec-worker.js` at the
+ * bundle's root, while this code sits in a shared chunk under `chunks/` (or, were it ever inlined
+ * into an entry, at the root itself): so beside this file first, then one folder up.
+ */
+export function defaultWorkerUrl(from: string = import.meta.url): URL {
+  const here = new URL(from);
+  if (here.pathname.endsWith(".ts")) return new URL("./codec-worker.ts", here);
+  const candidates = [new URL("./codec-worker.js", here), new URL("../codec-worker.js", here)];
+  return candidates.find((u) => existsSync(u)) ?? candidates[0]!;
 }
 
 /** tsx's ESM register API, found through its package's exports map (tsx is a dev dependency). */
@@ -82,7 +95,33 @@ export class CodecPool {
     limits: Partial<DecodeLimits> = {},
   ): Promise<Uint8Array> {
     const full = withDefaults(limits);
-    return this.submit({ op: "decode", layer, bytes, limits: full }, full.timeoutMs);
+    return this.submit(
+      { op: "decode", layer, bytes, limits: full },
+      layer,
+      full.timeoutMs,
+    ) as Promise<Uint8Array>;
+  }
+
+  /**
+   * Runs `decodeChain` in a worker with every format of the core and every layer of this package:
+   * the chain given, or detection when there is none. Answers the steps applied and the value as
+   * plain JSON; a job past `timeoutMs` (default 5 s) ends its worker and is refused.
+   */
+  view(
+    bytes: Uint8Array,
+    chain?: readonly string[],
+    limits: Partial<ChainLimits> & { timeoutMs?: number } = {},
+  ): Promise<ChainView> {
+    const { timeoutMs = withDefaults().timeoutMs, ...rest } = limits;
+    // A limit left undefined keeps its default rather than erasing it.
+    const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+    const message = {
+      op: "chain" as const,
+      bytes,
+      limits: limitsWith(given),
+      ...(chain ? { chain: [...chain] } : {}),
+    };
+    return this.submit(message, chain ? chain.join(",") : "auto", timeoutMs) as Promise<ChainView>;
   }
 
   encode(
@@ -90,7 +129,11 @@ export class CodecPool {
     bytes: Uint8Array,
     timeoutMs = withDefaults().timeoutMs,
   ): Promise<Uint8Array> {
-    return this.submit({ op: "encode", layer, bytes, limits: withDefaults() }, timeoutMs);
+    return this.submit(
+      { op: "encode", layer, bytes, limits: withDefaults() },
+      layer,
+      timeoutMs,
+    ) as Promise<Uint8Array>;
   }
 
   /** Ends every worker; pending jobs are refused. */
@@ -110,13 +153,17 @@ export class CodecPool {
     );
   }
 
-  private submit(message: Omit<JobMessage, "id">, timeoutMs: number): Promise<Uint8Array> {
+  private submit(
+    message: Unsent,
+    label: string,
+    timeoutMs: number,
+  ): Promise<Uint8Array | ChainView> {
     if (this.closed)
       return Promise.reject(new CachifyError("internal", "the codec pool is closed"));
     return new Promise((resolve, reject) => {
       // The caller keeps its bytes: the worker gets its own copy, moved rather than cloned.
       const bytes = copyBytes(message.bytes);
-      this.queue.push({ message: { ...message, bytes }, timeoutMs, resolve, reject });
+      this.queue.push({ message: { ...message, bytes }, label, timeoutMs, resolve, reject });
       this.pump();
     });
   }
@@ -153,7 +200,7 @@ export class CodecPool {
   private dispatch(slot: Slot, job: Job): void {
     const id = this.nextId++;
     const timer = setTimeout(() => {
-      job.reject(timeoutError(job.message.layer, job.timeoutMs));
+      job.reject(timeoutError(job.label, job.timeoutMs));
       slot.job = undefined;
       void this.retire(slot);
       this.pump();
@@ -169,7 +216,7 @@ export class CodecPool {
     clearTimeout(current.timer);
     slot.job = undefined;
     slot.worker.unref();
-    if (m.ok) current.job.resolve(m.bytes);
+    if (m.ok) current.job.resolve("view" in m ? m.view : m.bytes);
     else
       current.job.reject(
         new CachifyError(m.error.code as CachifyError["code"], m.error.message, {
@@ -192,8 +239,8 @@ export class CodecPool {
         new CachifyError(
           "internal",
           oom
-            ? `${current.job.message.layer}: decoding ran out of the worker's memory and was stopped.`
-            : `${current.job.message.layer}: the decoding worker failed (${e.message}).`,
+            ? `${current.job.label}: decoding ran out of the worker's memory and was stopped.`
+            : `${current.job.label}: the decoding worker failed (${e.message}).`,
         ),
       );
     }

@@ -1,14 +1,17 @@
 import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
+import { KeyActions } from "../../app/key-actions.ts";
+import { keyFrom } from "../../app/key-args.ts";
 import {
   type MemberEditInput,
   type MemberEditName,
   ValueActions,
 } from "../../app/values/value-actions.ts";
 import { COLLECTION_TYPES } from "../../app/values/value-pages.ts";
+import { ValueViewer } from "../../app/values/value-view.ts";
 import type { App } from "../../composition/open-app.ts";
 import { parse } from "../parse.ts";
-import { CollectionPageQuery, profileParam, ValueBodies } from "../schemas.ts";
+import { CollectionPageQuery, profileParam, ValueBodies, ValueViewQuery } from "../schemas.ts";
 
 /**
  * Collections read page by page and edited member by member, plus create / rename / TTL / string
@@ -47,6 +50,18 @@ export function registerValueRoutes(server: FastifyInstance, app: App): void {
       ),
     );
   }
+
+  // ---- a string value decoded (issue 17): read as GET /key reads it, decoded in a worker
+  const viewer = new ValueViewer({
+    keys: new KeyActions({ gate: app.gate }, "api"),
+    decode: app.decodeValue,
+    formats: app.decoderFormats,
+  });
+  server.get("/api/profiles/:id/value/view", async (req) => {
+    const profile = profileOf(req.params);
+    const { key, keyBase64, view, ...limits } = parse(ValueViewQuery, req.query, "query");
+    return viewer.view(profile, keyFrom({ key, keyBase64 }), view, limits);
+  });
 
   // ---- members: one operation each
   for (const [method, path, edit] of EDITS) {

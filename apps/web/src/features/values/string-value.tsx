@@ -4,13 +4,16 @@ import { useId, useState } from "react";
 import { api } from "../../api/client.ts";
 import { qk } from "../../api/hooks.ts";
 import type { KeyRow, KeyValue, ProfileView } from "../../api/types.ts";
+import { useValueView } from "../../api/value-view.ts";
 import { formatBytes, formatCount } from "../../lib/format.ts";
 import { ActionButton } from "../../ui/action-button.tsx";
 import { ErrorNotice } from "../../ui/error-notice.tsx";
 import { FormActions } from "../../ui/form-actions.tsx";
 import { useGuardedMutation } from "../../ui/guard.tsx";
 import { Segmented } from "../../ui/segmented.tsx";
+import { formatLabel } from "./plain-node.ts";
 import { decodeUtf8, hexDump, looksBinary, prettyJson } from "./value-bytes.ts";
+import { AUTO, ChainCrumbs, DecodedView, RAW, ViewAs, ViewError } from "./value-viewer.tsx";
 
 /** Editing as text in a textarea gets sluggish beyond this. */
 const EDIT_LIMIT = 1024 * 1024;
@@ -18,6 +21,8 @@ const EDIT_LIMIT = 1024 * 1024;
 type View = "text" | "json" | "hex";
 const HEX_LIMIT = 64 * 1024;
 const TEXT_LIMIT = 512 * 1024;
+/** Up to this size a text value is also tried with "auto", to say what it decodes as. */
+const DETECT_LIMIT = 1024 * 1024;
 
 export interface Decoded {
   bytes: Uint8Array;
@@ -63,6 +68,19 @@ export function StringValue({
 }) {
   const qc = useQueryClient();
   const [choice, setChoice] = useState<View>("text");
+  // "View as": Auto when the raw value is not text, Raw (text / JSON / hex) otherwise.
+  const [viewAs, setViewAs] = useState<string>(decoded.binary ? AUTO : RAW);
+  const auto = useValueView(
+    profile.id,
+    row.keyBase64,
+    AUTO,
+    viewAs === AUTO || decoded.bytes.length <= DETECT_LIMIT,
+  );
+  const picked = useValueView(profile.id, row.keyBase64, viewAs, viewAs !== AUTO && viewAs !== RAW);
+  const seen = viewAs === AUTO ? auto : picked;
+  const formats = seen.data?.formats ?? auto.data?.formats ?? [];
+  // Auto that recognised nothing shows the raw value, saying so.
+  const nothingFound = viewAs === AUTO && auto.data?.chain.length === 0;
   const [editing, setEditing] = useState<string | undefined>();
   const view: View = decoded.binary ? "hex" : choice === "json" && !decoded.json ? "text" : choice;
   const editorId = useId();
@@ -153,6 +171,24 @@ export function StringValue({
     );
   }
 
+  const viewAsControl = <ViewAs value={viewAs} formats={formats} onChange={setViewAs} />;
+  if (viewAs !== RAW && !nothingFound) {
+    return (
+      <div className="stringvalue">
+        <div className="valuebar">
+          {viewAsControl}
+          {seen.data && <ChainCrumbs chain={seen.data.chain} />}
+          {seen.isFetching && <span className="muted">Decoding…</span>}
+        </div>
+        {seen.isError ? (
+          <ViewError view={viewAs} error={seen.error} onRaw={() => setViewAs(RAW)} />
+        ) : seen.data ? (
+          <DecodedView view={seen.data} />
+        ) : null}
+      </div>
+    );
+  }
+
   let body: string;
   let truncated = false;
   if (view === "hex") {
@@ -163,17 +199,28 @@ export function StringValue({
     truncated = full.length > TEXT_LIMIT;
     body = truncated ? full.slice(0, TEXT_LIMIT) : full;
   }
+  const detected = viewAs === RAW && auto.data?.chain.length ? auto.data.chain : undefined;
 
   return (
     <div className="stringvalue">
       <div className="valuebar">
+        {viewAsControl}
         <Segmented
           legend="Show value as"
           value={view}
           options={options.map((o) => [o.view, o.label, { disabled: !o.enabled, title: o.hint }])}
           onChange={setChoice}
         />
-        {decoded.binary && <span className="muted">Binary value: shown as hex</span>}
+        {nothingFound ? (
+          <span className="muted">No format recognised: the raw value</span>
+        ) : (
+          decoded.binary && <span className="muted">Binary value: shown as hex</span>
+        )}
+        {detected && (
+          <button type="button" className="btn btn-small" onClick={() => setViewAs(AUTO)}>
+            Decodes as {detected.map(formatLabel).join(" › ")}
+          </button>
+        )}
         {truncated && (
           <span className="muted">
             Showing the first{" "}
