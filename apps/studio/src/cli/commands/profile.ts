@@ -221,7 +221,7 @@ export function registerProfileCommands(program: Command, ctx: CliContext, run: 
   profile
     .command("import <file>")
     .description(
-      "import a V1 or current export, a RedisInsight or Another Redis Desktop Manager export, or a URL list (all or nothing)",
+      "import a Cachify Studio export (any version), a RedisInsight or Another Redis Desktop Manager export, or a URL list (all or nothing)",
     )
     .option("--json", "print JSON")
     .action(

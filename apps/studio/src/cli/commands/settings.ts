@@ -49,7 +49,7 @@ export function registerSettingsCommands(program: Command, ctx: CliContext, run:
   const settings = program
     .command("settings")
     .description(
-      `feature switches for the V2 features (${FEATURE_NAMES.join(", ")}; all off behaves like V1) and guardrail levels per environment`,
+      `feature switches (${FEATURE_NAMES.join(", ")}; each can be turned off) and guardrail levels per environment`,
     );
 
   settings

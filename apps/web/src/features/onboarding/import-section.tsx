@@ -40,7 +40,7 @@ export function ImportSection() {
         Import connections
       </h2>
       <p className="muted small">
-        A Cachify Studio export (V1 or current), RedisInsight's exported database list (JSON),
+        A Cachify Studio export (from any version), RedisInsight's exported database list (JSON),
         Another Redis Desktop Manager's <code>connections.ano</code>, or connection URLs one per
         line. The file is imported whole or not at all; SSH tunnels are not imported.
       </p>
@@ -74,7 +74,7 @@ export function ImportSection() {
       </Field>
       <Field
         label="Environment for the imported connections"
-        hint="For other tools' files and URL lists; Cachify Studio files keep their own (V1: dev)."
+        hint="For other tools' files and URL lists; Cachify Studio files keep their own (dev where an older file has none)."
         hintAs="small"
       >
         {(slot) => (

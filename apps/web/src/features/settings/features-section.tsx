@@ -16,7 +16,7 @@ const ORDER: FeatureName[] = ["snapshots", "metrics", "alerts", "retries"];
 
 /**
  * Settings → Features: one switch per V2 feature, saved as soon as it is flipped and in force in
- * the studio at once (no restart). With all four off the studio behaves like V1.
+ * the studio at once (no restart).
  */
 export function FeaturesSection({ features }: { features: ReturnType<typeof useFeatures> }) {
   const qc = useQueryClient();
@@ -44,7 +44,8 @@ export function FeaturesSection({ features }: { features: ReturnType<typeof useF
     <div className="settings-checks">
       <p className="hint">
         Each switch applies at once, in this window and for the command line. With all four off, the
-        studio behaves like V1.
+        studio keeps no undo, collects no metrics, evaluates no alerts and tries each operation
+        once.
       </p>
       {ORDER.map((name) => {
         const info = v.info[name];
