@@ -2,7 +2,7 @@ import { connect as tlsConnect } from "node:tls";
 import { requireBinary } from "./binaries.ts";
 import { freePort, waitFor } from "./ports.ts";
 import { ManagedProcess } from "./process.ts";
-import { memcachedCommand } from "./resp.ts";
+import { memcachedCommand, memcachedExchange } from "./resp.ts";
 import { makeCertificates, type TestCertificates } from "./tls.ts";
 
 export interface MemcachedServer {
@@ -42,32 +42,16 @@ export function memcachedTlsCommand(
   until = "\r\n",
   timeoutMs = 2000,
 ): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const sock = tlsConnect({
-      host: "127.0.0.1",
-      port,
-      ca: certs.caPem,
-      cert: certs.clientCertPem,
-      key: certs.clientKeyPem,
-    });
-    let buf = "";
-    const timer = setTimeout(() => {
-      sock.destroy();
-      reject(new Error(`no reply from memcached (TLS) 127.0.0.1:${port} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    sock.on("secureConnect", () => sock.write(`${line}\r\n`));
-    sock.on("data", (d) => {
-      buf += d.toString("latin1");
-      if (buf.endsWith(until)) {
-        clearTimeout(timer);
-        sock.end();
-        resolve(buf);
-      }
-    });
-    sock.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
+  const sock = tlsConnect({
+    host: "127.0.0.1",
+    port,
+    ca: certs.caPem,
+    cert: certs.clientCertPem,
+    key: certs.clientKeyPem,
+  });
+  return memcachedExchange(sock, "secureConnect", line, until, {
+    timeoutMs,
+    what: `memcached (TLS) 127.0.0.1:${port}`,
   });
 }
 

@@ -1,4 +1,4 @@
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 
 /** Sends one command over RESP and returns the raw reply text (harness probes only). */
 export function rawCommand(port: number, args: string[], timeoutMs = 2000): Promise<string> {
@@ -43,14 +43,30 @@ export function memcachedCommand(
   until = "\r\n",
   timeoutMs = 2000,
 ): Promise<string> {
+  return memcachedExchange(connect({ host: "127.0.0.1", port }), "connect", line, until, {
+    timeoutMs,
+    what: `memcached 127.0.0.1:${port}`,
+  });
+}
+
+/**
+ * One command on an opened socket (plain or TLS): written once `ready` fires, the reply read
+ * up to `until`, the socket closed.
+ */
+export function memcachedExchange(
+  sock: Socket,
+  ready: "connect" | "secureConnect",
+  line: string,
+  until: string,
+  o: { timeoutMs: number; what: string },
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const sock = connect({ host: "127.0.0.1", port });
     let buf = "";
     const timer = setTimeout(() => {
       sock.destroy();
-      reject(new Error(`no reply from memcached 127.0.0.1:${port} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    sock.on("connect", () => sock.write(`${line}\r\n`));
+      reject(new Error(`no reply from ${o.what} within ${o.timeoutMs} ms`));
+    }, o.timeoutMs);
+    sock.on(ready, () => sock.write(`${line}\r\n`));
     sock.on("data", (d) => {
       buf += d.toString("latin1");
       if (buf.endsWith(until)) {

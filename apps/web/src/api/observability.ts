@@ -14,6 +14,7 @@ import type {
   Series,
   SeriesResult,
   Severity,
+  StoredNotification,
 } from "@cachify/core";
 import { request } from "./client.ts";
 
@@ -127,17 +128,7 @@ export interface AlertRuleInput {
 }
 
 /** A stored in-app notification: the rule, the profile, the metric and a number; never a value. */
-export interface AppNotification {
-  id: string;
-  ts: number;
-  ruleId?: string;
-  profileId?: string;
-  kind: "firing" | "repeat" | "resolved";
-  severity: Severity;
-  title: string;
-  body: string;
-  readAt?: number;
-}
+export type AppNotification = Omit<StoredNotification, "dedupeKey">;
 
 export interface SettingsInput {
   pollIntervalMs?: number;

@@ -1,4 +1,5 @@
 export * from "./confirm.ts";
+export * from "./counts.ts";
 export * from "./diff.ts";
 export * from "./fingerprint-set.ts";
 export * from "./policy.ts";

@@ -4,6 +4,7 @@ import {
   CachifyError,
   type ConnectionProfile,
   conditionFor,
+  countsOf,
   type ExecutionCounts,
   type ExecutionRepository,
   ExecutionRunner,
@@ -266,13 +267,7 @@ export class ExecutionJob {
       const err = e instanceof CachifyError ? e : new CachifyError("internal", String(e));
       result = {
         status: "failed",
-        counts: {
-          planned: r.planned,
-          processed: r.processed,
-          applied: r.applied,
-          skipped: r.skipped,
-          failed: r.failed,
-        },
+        counts: countsOf(r),
         error: { code: err.code, message: err.message },
         abortReason: err.message,
         batches: step.batches,

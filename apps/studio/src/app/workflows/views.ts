@@ -1,10 +1,11 @@
-import type {
-  AttemptRecord,
-  PlanRecord,
-  PreviewRow,
-  SavedTemplate,
-  TemplateDescriptor,
-  WorkflowExecutionRecord,
+import {
+  type AttemptRecord,
+  countsOf,
+  type PlanRecord,
+  type PreviewRow,
+  type SavedTemplate,
+  type TemplateDescriptor,
+  type WorkflowExecutionRecord,
 } from "@cachify/core";
 import { keyOut, ttlSeconds } from "../key-args.ts";
 
@@ -88,11 +89,7 @@ export function executionSummary(r: WorkflowExecutionRecord) {
     profileId: r.profileId,
     environment: r.environment,
     status: r.status,
-    planned: r.planned,
-    processed: r.processed,
-    applied: r.applied,
-    skipped: r.skipped,
-    failed: r.failed,
+    ...countsOf(r),
     startedAt: r.startedAt,
     endedAt: r.endedAt ?? null,
     parentExecutionId: r.parentExecutionId ?? null,
